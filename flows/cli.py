@@ -1,0 +1,203 @@
+"""The `newsindex` command line."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import date
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import typer
+from elasticsearch import NotFoundError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+from flows import local_es, sources
+from flows.config import get_settings
+from flows.es_client import EsUnavailableError, check_connection, make_client
+
+app = typer.Typer(
+    help="Turn raw news files into a searchable Elasticsearch index.", no_args_is_help=True
+)
+local_es_app = typer.Typer(help="A local development Elasticsearch (no Docker needed).")
+app.add_typer(local_es_app, name="local-es")
+
+console = Console(stderr=True)
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    """Print one clear line on stderr and return the exit to raise."""
+    console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+@contextmanager
+def progress_bar(visible: bool) -> Iterator[Progress]:
+    """A progress bar on stderr (hidden for a single item)."""
+    columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console, disable=not visible, transient=False) as progress:
+        yield progress
+
+
+@app.callback()
+def main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Debug logging")) -> None:
+    """Configure logging once for every command."""
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    if not verbose:  # the transport logs every retry with a traceback
+        logging.getLogger("elastic_transport").setLevel(logging.ERROR)
+
+
+@app.command()
+def ping() -> None:
+    """Check the configured Elasticsearch answers, and print its version."""
+    settings = get_settings()
+    try:
+        version = check_connection(make_client(settings), settings)
+    except EsUnavailableError as exc:
+        raise fail(str(exc)) from None
+    typer.echo(f"Elasticsearch {version}")
+
+
+@app.command()
+def extract(
+    paths: list[str] = typer.Argument(..., help="Files and/or folders to clean"),
+    include: list[str] = typer.Option(None, "--include", help="File name glob (repeatable)"),
+) -> None:
+    """Clean raw files and print one JSON record per file on stdout (JSON lines)."""
+    from flows.extract import extract_records
+
+    settings = get_settings()
+    patterns = tuple(include) if include else sources.DEFAULT_INCLUDE
+    try:
+        files = [f for path in paths for f in sources.discover(path, patterns, settings.source_root)]
+    except sources.SourceError as exc:
+        raise fail(str(exc)) from None
+    with progress_bar(len(files) > 1) as progress:
+        task_id = progress.add_task("cleaning", total=len(files))
+        for line in extract_records(files, settings.max_file_bytes):
+            sys.stdout.write(line + "\n")
+            progress.advance(task_id)
+
+
+@app.command()
+def run(
+    source: str = typer.Argument("data/samples", help="Folder, file or fsspec URL to ingest"),
+    full_refresh: bool = typer.Option(False, help="Re-process unchanged files too"),
+    dry_run: bool = typer.Option(False, help="Parse and enrich, write nothing"),
+    batch_size: int = typer.Option(None, help="Files per task (default NEWSINDEX_BATCH_SIZE)"),
+) -> None:
+    """Run the ingest flow once. Exit 3 when some files could not be indexed."""
+    settings = get_settings()
+    try:
+        check_connection(make_client(settings), settings)
+        sources.validate_source(source, settings.source_root)
+    except (EsUnavailableError, sources.SourceError) as exc:
+        raise fail(str(exc)) from None
+    from flows.ingest import IngestOptions, ingest
+
+    options = IngestOptions(
+        source=source, full_refresh=full_refresh, dry_run=dry_run, batch_size=batch_size
+    )
+    summary = ingest(options)
+    typer.echo(json.dumps(summary, indent=2))
+    if summary["failed"]:
+        raise fail(f"{summary['failed']} files failed; see {settings.dead_letter_path}", code=3)
+
+
+@app.command()
+def serve() -> None:
+    """Serve the scheduled inbox ingest and the rebuild deployments from this process."""
+    from flows.deployments import serve_deployments
+
+    settings = get_settings()
+    serve_deployments(settings.inbox, settings.ingest_cron)
+
+
+@app.command()
+def deploy() -> None:
+    """Register the deployments with the Prefect work pool NEWSINDEX_WORK_POOL."""
+    from flows.deployments import deploy_to_pool
+
+    settings = get_settings()
+    for deployment_id in deploy_to_pool(settings.inbox, settings.ingest_cron, settings.work_pool):
+        typer.echo(f"deployment {deployment_id} registered on pool {settings.work_pool}")
+
+
+def _iso_date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not an ISO date (YYYY-MM-DD)") from None
+
+
+@app.command("search")
+def search_command(
+    query: str = typer.Argument(..., help="Words to find (empty string: everything, newest first)"),
+    outlet: str | None = typer.Option(None, help="Outlet name or id"),
+    person: str | None = typer.Option(None, help="Person entity"),
+    org: str | None = typer.Option(None, help="Organisation entity"),
+    place: str | None = typer.Option(None, help="Place entity"),
+    author: str | None = typer.Option(None, help="Author"),
+    since: str | None = typer.Option(None, help="Published on or after (YYYY-MM-DD)"),
+    until: str | None = typer.Option(None, help="Published on or before (YYYY-MM-DD)"),
+    paragraphs: bool = typer.Option(False, "--paragraphs", help="Search paragraphs"),
+    size: int = typer.Option(10, min=1, max=1000, help="Number of hits"),
+) -> None:
+    """Search the index and print hits with highlighted snippets and facet counts."""
+    from flows.search import search
+    from flows.search_output import print_result
+
+    since_date, until_date = _iso_date(since), _iso_date(until)
+    settings = get_settings()
+    es = make_client(settings)
+    try:
+        check_connection(es, settings)
+        result = search(
+            es,
+            settings,
+            query,
+            outlet=outlet,
+            person=person,
+            org=org,
+            place=place,
+            author=author,
+            since=since_date,
+            until=until_date,
+            paragraphs=paragraphs,
+            size=size,
+        )
+    except EsUnavailableError as exc:
+        raise fail(str(exc)) from None
+    except NotFoundError:
+        raise fail(
+            f"no index {settings.index_prefix}-* to search yet: ingest some files first"
+        ) from None
+    print_result(Console(), result, paragraphs=paragraphs)
+
+
+@local_es_app.command("start")
+def local_es_start(
+    port: int = typer.Option(9200, help="HTTP port on 127.0.0.1"),
+    heap: str = typer.Option("1g", help="JVM heap size"),
+) -> None:
+    """Start a local single-node Elasticsearch in the background (security off, loopback only)."""
+    server = local_es.LocalElasticsearch(port=port, heap=heap)
+    try:
+        version = server.start(detach=True)
+    except local_es.LocalEsError as exc:
+        raise fail(str(exc)) from None
+    typer.echo(f"Elasticsearch {version} running at {server.url}")
+    typer.echo("stop it with `newsindex local-es stop`")
+
+
+@local_es_app.command("stop")
+def local_es_stop() -> None:
+    """Stop the Elasticsearch started by `newsindex local-es start`."""
+    typer.echo("stopped" if local_es.stop_detached() else "no local Elasticsearch was running")

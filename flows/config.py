@@ -1,0 +1,83 @@
+"""Runtime configuration in one place: NEWSINDEX_* environment variables, `.env`, secret files."""
+
+from __future__ import annotations
+
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Elasticsearch index names: lowercase, no leading -_+, none of \/*?"<>| space , #
+_INDEX_PREFIX = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
+
+
+class Settings(BaseSettings):
+    """newsindex settings. Every field maps to NEWSINDEX_<FIELD> (see the README table)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="NEWSINDEX_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        secrets_dir=None,
+    )
+
+    # Elasticsearch connection
+    es_url: str = Field("http://localhost:9200", description="Elasticsearch base URL")
+    es_api_key: SecretStr | None = Field(None, description="API key (base64 id:key)")
+    es_username: str | None = Field(None, description="Basic-auth user")
+    es_password: SecretStr | None = Field(None, description="Basic-auth password")
+    es_ca_certs: Path | None = Field(None, description="CA certificate bundle (PEM)")
+    es_verify_certs: bool = Field(True, description="Verify TLS certificates")
+    es_request_timeout: float = Field(30.0, gt=0, description="Per-request timeout, seconds")
+
+    # Index layout
+    index_prefix: str = Field("newsindex", description="Prefix of every index, alias and template")
+
+    # Batching
+    batch_size: int = Field(200, ge=1, le=10_000, description="Files per Prefect task batch")
+    bulk_chunk_docs: int = Field(500, ge=1, description="Max documents per bulk request")
+    bulk_chunk_bytes: int = Field(5 * 1024 * 1024, ge=1024, description="Max bytes per bulk")
+    bulk_max_retries: int = Field(5, ge=0, description="Retries on 429 and 5xx per bulk chunk")
+
+    # Files
+    source_root: Path | None = Field(None, description="Paths may not escape this folder")
+    dead_letter_path: Path = Field(Path("dead-letter.jsonl"), description="Failed documents")
+    max_file_bytes: int = Field(20 * 1024 * 1024, ge=1024, description="Larger files are cut")
+
+    # Enrichment
+    spacy_model: str = Field("en_core_web_sm", description="spaCy pipeline for NER")
+
+    # Prefect
+    inbox: str = Field("inbox", description="Folder or URL the scheduled ingest reads")
+    ingest_cron: str = Field("*/15 * * * *", description="Schedule of the inbox ingest (cron)")
+    work_pool: str = Field("newsindex", description="Prefect work pool for `newsindex deploy`")
+    task_runner: Literal["threads", "dask"] = Field("threads", description="Prefect task runner")
+    task_workers: int = Field(2, ge=1, description="Threads (or Dask workers) for tasks")
+    dask_address: str | None = Field(None, description="Existing Dask scheduler address")
+
+    # Kibana
+    kibana_url: str = Field("http://localhost:5601", description="Kibana base URL")
+    kibana_username: str | None = Field(None, description="Kibana basic-auth user")
+    kibana_password: SecretStr | None = Field(None, description="Kibana basic-auth password")
+
+    @field_validator("index_prefix")
+    @classmethod
+    def _valid_prefix(cls, value: str) -> str:
+        if not _INDEX_PREFIX.match(value):
+            raise ValueError(
+                "must be lowercase letters, digits, '_', '-' or '.', start with a letter or digit, "
+                f"and be at most 64 characters (got {value!r})"
+            )
+        return value
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (read once). Secret files: one file per setting, named like the
+    variable (e.g. NEWSINDEX_ES_PASSWORD), in the folder NEWSINDEX_SECRETS_DIR."""
+    return Settings(_secrets_dir=os.environ.get("NEWSINDEX_SECRETS_DIR"))

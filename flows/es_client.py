@@ -1,0 +1,68 @@
+"""Elasticsearch client construction and a connectivity check with a clear, secret-free error."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlsplit, urlunsplit
+
+from elasticsearch import ApiError, Elasticsearch, TransportError
+
+from flows.config import Settings
+
+log = logging.getLogger(__name__)
+
+
+class EsUnavailableError(RuntimeError):
+    """Elasticsearch cannot be reached or answered with an error."""
+
+
+def redact_url(url: str) -> str:
+    """The URL without any user:password part, safe for logs and messages."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))
+
+
+def make_client(settings: Settings) -> Elasticsearch:
+    """A client configured from settings (auth, TLS, timeouts); does not contact the server."""
+    kwargs: dict = {
+        "request_timeout": settings.es_request_timeout,
+        "verify_certs": settings.es_verify_certs,
+        "retry_on_timeout": True,
+        "max_retries": 3,
+    }
+    if settings.es_ca_certs is not None:
+        kwargs["ca_certs"] = str(settings.es_ca_certs)
+    if settings.es_api_key is not None:
+        kwargs["api_key"] = settings.es_api_key.get_secret_value()
+    elif settings.es_username and settings.es_password is not None:
+        kwargs["basic_auth"] = (settings.es_username, settings.es_password.get_secret_value())
+    return Elasticsearch(settings.es_url, **kwargs)
+
+
+def server_version(es: Elasticsearch) -> str:
+    """The version of the node answering (works on the minimal distribution, which has no GET /)."""
+    nodes = es.nodes.info(node_id="_local", metric="_none", filter_path="nodes.*.version")
+    return next(iter(nodes["nodes"].values()))["version"]
+
+
+def check_connection(es: Elasticsearch, settings: Settings) -> str:
+    """Return the server version, or raise EsUnavailableError with a one-line remedy."""
+    where = redact_url(settings.es_url)
+    try:
+        return server_version(es)
+    except ApiError as exc:
+        reason = f"HTTP {exc.meta.status}"
+        if exc.meta.status in (401, 403):
+            reason += " (check NEWSINDEX_ES_API_KEY or NEWSINDEX_ES_USERNAME/NEWSINDEX_ES_PASSWORD)"
+        message = f"Elasticsearch at {where} refused the request: {reason}"
+        raise EsUnavailableError(message) from None
+    except TransportError as exc:
+        kind = type(exc).__name__
+        raise EsUnavailableError(
+            f"Cannot reach Elasticsearch at {where} ({kind}). Set NEWSINDEX_ES_URL to a running "
+            "server, or start one: `newsindex local-es start` (no Docker) or "
+            "`docker compose up -d elasticsearch`."
+        ) from None

@@ -1,0 +1,193 @@
+"""The ingest flow, top to bottom: discover → read → clean → enrich → dedup → index → report.
+
+One raw file becomes one Article (transforms.clean), gains canonical entities (flows.ner +
+transforms.entities) and a MinHash signature (transforms.dedup), is grouped with earlier
+articles found in Elasticsearch (flows.dedup_store), and is bulk-indexed with its paragraphs
+(flows.bulk). Tasks work on batches of files; CPU-heavy preparation runs on the task runner
+while indexing proceeds in submission order, so story ids are deterministic.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from dataclasses import dataclass, field
+
+from elasticsearch import ApiError, ConnectionError, ConnectionTimeout, Elasticsearch
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture
+from prefect.tasks import exponential_backoff
+from pydantic import BaseModel, Field
+
+from flows.bulk import index_articles
+from flows.config import Settings, get_settings
+from flows.dedup_store import fetch_candidates
+from flows.es_client import check_connection, make_client
+from flows.extract import clean_raw
+from flows.indices import IndexState, ensure_indices
+from flows.ner import extract_mentions
+from flows.report import RunReport
+from flows.sources import DEFAULT_INCLUDE, SourceFile, discover, read_file
+from flows.task_runner import build_task_runner
+from transforms.clean import document_id
+from transforms.dedup import assign_groups, signature
+from transforms.entities import enrich_entities
+from transforms.record import Article
+
+
+class IngestOptions(BaseModel):
+    """Parameters of an ingest run (rendered as the form of the Prefect UI's custom run)."""
+
+    source: str = Field(
+        "data/samples", description="Folder, file or fsspec URL (e.g. s3://bucket/news/) to read"
+    )
+    include: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_INCLUDE),
+        description="File name patterns to read (glob)",
+    )
+    batch_size: int | None = Field(
+        None, ge=1, le=5000, description="Files per task (empty: NEWSINDEX_BATCH_SIZE)"
+    )
+    full_refresh: bool = Field(
+        False, description="Re-process files even when their content is already indexed"
+    )
+    dry_run: bool = Field(False, description="Parse, clean and enrich, but write nothing")
+
+
+@dataclass
+class PreparedBatch:
+    """A batch after parsing and enrichment: articles to index plus the files set aside."""
+
+    articles: list[Article] = field(default_factory=list)
+    report: RunReport = field(default_factory=RunReport)
+
+
+def _is_transient(exc: BaseException) -> bool:
+    if isinstance(exc, ConnectionError | ConnectionTimeout):
+        return True
+    return isinstance(exc, ApiError) and (exc.meta.status == 429 or exc.meta.status >= 500)
+
+
+def _retry_transient(task, task_run, state) -> bool:  # noqa: ANN001 - Prefect's hook signature
+    """Retry a task only when it failed on a transient Elasticsearch error."""
+    try:
+        state.result()
+    except Exception as exc:  # noqa: BLE001 - inspecting the failure, not handling it
+        return _is_transient(exc)
+    return False
+
+
+_TASK_OPTIONS = {
+    "retries": 4,
+    "retry_delay_seconds": exponential_backoff(backoff_factor=2),
+    "retry_jitter_factor": 0.5,
+    "retry_condition_fn": _retry_transient,
+    "cache_policy": NO_CACHE,  # inputs are large article batches: never hash them
+}
+
+
+def _indexed_hashes(es: Elasticsearch, alias: str, ids: list[str]) -> dict[str, str]:
+    """content_hash of the articles already indexed under these ids."""
+    if not ids:
+        return {}
+    response = es.options(ignore_status=404).mget(index=alias, ids=ids, source=["content_hash"])
+    return {
+        doc["_id"]: doc["_source"]["content_hash"]
+        for doc in response.get("docs", [])
+        if doc.get("found")
+    }
+
+
+@task(name="prepare-batch", **_TASK_OPTIONS)
+def prepare_batch(
+    files: list[SourceFile], options: IngestOptions, settings: Settings, alias: str
+) -> PreparedBatch:
+    """Read, skip unchanged, clean, extract entities and sign one batch of files."""
+    batch = PreparedBatch()
+    batch.report.files_seen = len(files)
+    raws = [read_file(file, settings.max_file_bytes) for file in files]
+    known: dict[str, str] = {}
+    if not options.full_refresh:
+        known = _indexed_hashes(make_client(settings), alias, [document_id(r.uri) for r in raws])
+    for raw in raws:
+        if raw.error:
+            batch.report.failed += 1
+            batch.report.failures.append({"source": raw.uri, "reason": raw.error})
+            continue
+        article = clean_raw(raw, settings.max_file_bytes)
+        if known.get(article.id) == article.content_hash:
+            batch.report.skipped += 1
+            continue
+        batch.articles.append(article)
+    for article, mentions in zip(
+        batch.articles, extract_mentions(batch.articles, model=settings.spacy_model), strict=True
+    ):
+        enrich_entities(article, mentions)
+        article.minhash = signature(article.body)
+    return batch
+
+
+@task(name="index-batch", **_TASK_OPTIONS)
+def index_batch(batch: PreparedBatch, settings: Settings, state: IndexState) -> RunReport:
+    """Group with earlier articles, bulk-index, and account for every file of the batch."""
+    es = make_client(settings)
+    assign_groups(batch.articles, fetch_candidates(es, state.articles_alias, batch.articles))
+    bulk = index_articles(es, settings, batch.articles, state=state)
+    report = batch.report
+    report.indexed += bulk.articles_ok
+    report.failed += bulk.articles_failed
+    report.failures.extend(bulk.failures)
+    report.paragraphs_indexed += bulk.paragraphs_ok
+    report.paragraphs_deleted += bulk.paragraphs_deleted
+    failed_ids = {f["id"] for f in bulk.failures}
+    report.count_articles([a for a in batch.articles if a.id not in failed_ids])
+    return report
+
+
+def _batches(files: list[SourceFile], size: int) -> list[list[SourceFile]]:
+    return [files[i : i + size] for i in range(0, len(files), size)]
+
+
+@flow(name="ingest", task_runner=build_task_runner(get_settings()), log_prints=False)
+def ingest(options: IngestOptions | None = None) -> dict:
+    """Index every new or changed raw file under `options.source`; returns the run summary."""
+    options = options or IngestOptions()
+    settings = get_settings()
+    logger = get_run_logger()
+    started = time.perf_counter()
+    es = make_client(settings)
+    logger.info("Elasticsearch %s at %s", check_connection(es, settings), settings.es_url)
+    state = ensure_indices(es, settings, create=not options.dry_run)
+
+    files = list(discover(options.source, options.include, settings.source_root))
+    batch_size = options.batch_size or settings.batch_size
+    logger.info("%d files under %s, in batches of %d", len(files), options.source, batch_size)
+
+    report = RunReport()
+    window: deque[PrefectFuture[PreparedBatch]] = deque()
+    max_in_flight = settings.task_workers * 2  # bounded memory: never the whole corpus at once
+    for done, batch_files in enumerate(_batches(files, batch_size), start=1):
+        window.append(prepare_batch.submit(batch_files, options, settings, state.articles_alias))
+        if len(window) >= max_in_flight:
+            report.merge(_finish(window.popleft().result(), options, settings, state))
+        logger.info("batch %d submitted (%d of %d files)", done, min(done * batch_size, len(files)), len(files))
+    while window:
+        report.merge(_finish(window.popleft().result(), options, settings, state))
+
+    report.seconds = time.perf_counter() - started
+    summary = report.summary()
+    logger.info("run summary: %s", {k: v for k, v in summary.items() if k != "failures"})
+    create_markdown_artifact(
+        key="ingest-report", markdown=report.to_markdown(), description="newsindex ingest run"
+    )
+    return summary
+
+
+def _finish(batch: PreparedBatch, options: IngestOptions, settings: Settings, state: IndexState) -> RunReport:
+    if options.dry_run:
+        batch.report.count_articles(batch.articles)
+        batch.report.skipped += len(batch.articles)  # nothing written: accounted as skipped
+        return batch.report
+    return index_batch(batch, settings, state)

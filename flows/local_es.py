@@ -1,0 +1,301 @@
+"""A real, local, single-node Elasticsearch for tests and Docker-less machines.
+
+Uses Elasticsearch's minimal distribution from Maven Central (fetched with `mvn`, cached in
+~/.m2), a Java 21+ runtime found on the machine, and, when running as root, an unprivileged
+system user (Elasticsearch refuses to run as root). Security is off and it listens on
+loopback only: this is a development server, never a production one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import pwd
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.request
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+ES_VERSION = os.environ.get("NEWSINDEX_LOCAL_ES_VERSION", "9.2.8")
+MAVEN_GROUP = "org.elasticsearch.distribution.integ-test-zip"
+ES_USER = "newsindex-es"
+_JAVA_MIN = 21
+
+
+class LocalEsError(RuntimeError):
+    """The local Elasticsearch could not be provisioned or started."""
+
+
+def cache_dir() -> Path:
+    """Where the unpacked distribution and instance folders live (readable by ES_USER)."""
+    override = os.environ.get("NEWSINDEX_CACHE_DIR")
+    if override:
+        return Path(override)
+    if os.geteuid() == 0:  # /root is private: use a folder the unprivileged user can enter
+        return Path("/var/cache/newsindex")
+    return Path.home() / ".cache" / "newsindex"
+
+
+def _maven_zip(version: str) -> Path:
+    group_path = MAVEN_GROUP.replace(".", "/")
+    m2 = Path(os.environ.get("MAVEN_REPO", Path.home() / ".m2" / "repository"))
+    return m2 / group_path / "elasticsearch" / version / f"elasticsearch-{version}.zip"
+
+
+def fetch_distribution(version: str = ES_VERSION) -> Path:
+    """Download (once, through Maven's cache) and unpack the distribution; return its home."""
+    home = cache_dir() / f"elasticsearch-{version}"
+    if (home / "bin" / "elasticsearch").exists():
+        return home
+    archive = _maven_zip(version)
+    if not archive.exists():
+        if shutil.which("mvn") is None:
+            raise LocalEsError("fetching Elasticsearch needs Maven: apt-get install maven")
+        log.info("fetching Elasticsearch %s from Maven Central", version)
+        artifact = f"{MAVEN_GROUP}:elasticsearch:{version}:zip"
+        result = subprocess.run(
+            ["mvn", "-q", "-B", "dependency:get", f"-Dartifact={artifact}", "-Dtransitive=false"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if result.returncode != 0 or not archive.exists():
+            raise LocalEsError(f"mvn could not fetch {artifact}:\n{result.stdout[-2000:]}")
+    home.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=home.parent, prefix=".unpack-"))
+    _unzip_keeping_modes(archive, staging)
+    unpacked = staging / f"elasticsearch-{version}"
+    with contextlib.suppress(OSError):  # another process won the race
+        unpacked.rename(home)
+    shutil.rmtree(staging, ignore_errors=True)
+    _make_readable(home.parent)
+    return home
+
+
+def _unzip_keeping_modes(archive: Path, dest: Path) -> None:
+    """Unzip, restoring Unix permissions (zipfile alone drops the executable bits)."""
+    with zipfile.ZipFile(archive) as zf:
+        for info in zf.infolist():
+            target = Path(zf.extract(info, dest))
+            mode = (info.external_attr >> 16) & 0o777
+            if mode:
+                target.chmod(mode)
+
+
+def _make_readable(path: Path) -> None:
+    for root, dirs, files in os.walk(path):
+        for name in dirs:
+            p = Path(root, name)
+            p.chmod(p.stat().st_mode | 0o755)
+        for name in files:
+            p = Path(root, name)
+            p.chmod(p.stat().st_mode | 0o444)
+    path.chmod(path.stat().st_mode | 0o755)
+
+
+def _java_major(java_home: Path) -> int | None:
+    release = java_home / "release"
+    if not release.exists():
+        return None
+    text = release.read_text(errors="replace")
+    match = re.search(r'^JAVA_VERSION="(\d+)', text, re.MULTILINE)
+    modules = re.search(r'^MODULES="([^"]*)"', text, re.MULTILINE)
+    if not match or (modules and "jdk.incubator.vector" not in modules.group(1)):
+        return None  # Elasticsearch loads jdk.incubator.vector: trimmed runtimes do not work
+    return int(match.group(1))
+
+
+def find_java() -> Path:
+    """A Java 21+ home: ES_JAVA_HOME, JAVA_HOME, or the newest JDK under /usr/lib/jvm."""
+    candidates = [os.environ.get("ES_JAVA_HOME"), os.environ.get("JAVA_HOME")]
+    jvm = Path("/usr/lib/jvm")
+    if jvm.is_dir():
+        candidates += [str(p) for p in sorted(jvm.iterdir(), reverse=True) if not p.is_symlink()]
+    found = [
+        (major, Path(c))
+        for c in candidates
+        if c and (major := _java_major(Path(c))) is not None and major >= _JAVA_MIN
+    ]
+    if not found:
+        raise LocalEsError(
+            f"Elasticsearch needs a full Java {_JAVA_MIN}+ JDK; set ES_JAVA_HOME to one "
+            "(looked in ES_JAVA_HOME, JAVA_HOME and /usr/lib/jvm)"
+        )
+    return max(found, key=lambda item: item[0])[1]
+
+
+def free_port() -> int:
+    """A free TCP port on loopback."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _ensure_user() -> pwd.struct_passwd:
+    try:
+        return pwd.getpwnam(ES_USER)
+    except KeyError:
+        subprocess.run(
+            ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", ES_USER],
+            check=True,
+            capture_output=True,
+        )
+        return pwd.getpwnam(ES_USER)
+
+
+def http_get_json(url: str, timeout: float = 2.0) -> dict:
+    """GET a JSON document (stdlib only, so it works before any client is configured)."""
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        return json.loads(response.read())
+
+
+@dataclass
+class LocalElasticsearch:
+    """One single-node Elasticsearch process on loopback."""
+
+    port: int = 0
+    heap: str = "512m"
+    version: str = ES_VERSION
+    instance_dir: Path | None = None
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 240.0, detach: bool = False) -> str:
+        """Start the server and wait for green; returns the server version."""
+        home = fetch_distribution(self.version)
+        java = find_java()
+        self.port = self.port or free_port()
+        instances = cache_dir() / "instances"
+        instances.mkdir(parents=True, exist_ok=True)
+        instances.chmod(0o755)
+        self.instance_dir = Path(tempfile.mkdtemp(dir=instances, prefix=f"{self.port}-"))
+        config = self.instance_dir / "config"
+        shutil.copytree(home / "config", config)
+        for sub in ("data", "logs"):
+            (self.instance_dir / sub).mkdir()
+        command = [
+            str(home / "bin" / "elasticsearch"),
+            "-E", "discovery.type=single-node",
+            "-E", "xpack.security.enabled=false",
+            "-E", "network.host=127.0.0.1",
+            "-E", f"http.port={self.port}",
+            "-E", "transport.port=0",
+            "-E", f"path.data={self.instance_dir / 'data'}",
+            "-E", f"path.logs={self.instance_dir / 'logs'}",
+            "-E", "cluster.routing.allocation.disk.threshold_enabled=false",
+        ]  # fmt: skip
+        if os.geteuid() == 0:
+            user = _ensure_user()
+            _chown_tree(self.instance_dir, user.pw_uid, user.pw_gid)
+            self.instance_dir.chmod(0o755)
+            command = [
+                "setpriv", f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}", "--clear-groups",
+                *command,
+            ]  # fmt: skip
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "ES_JAVA_HOME": str(java),
+            "ES_PATH_CONF": str(config),
+            "ES_JAVA_OPTS": f"-Xms{self.heap} -Xmx{self.heap}",
+        }
+        log_file = (self.instance_dir / "stdout.log").open("wb")
+        self.process = subprocess.Popen(
+            command,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=self.instance_dir,
+            start_new_session=True,
+        )
+        version = self._wait_green(timeout)
+        log.info("local Elasticsearch %s up at %s (java %s)", version, self.url, java)
+        if detach:
+            state = {"pid": self.process.pid, "url": self.url, "dir": str(self.instance_dir)}
+            (cache_dir() / "local-es.json").write_text(json.dumps(state))
+        return version
+
+    def _wait_green(self, timeout: float) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process is not None and self.process.poll() is not None:
+                tail = self._log_tail()
+                self.stop()
+                raise LocalEsError(f"Elasticsearch exited early:\n{tail}")
+            try:
+                health = http_get_json(
+                    f"{self.url}/_cluster/health?wait_for_status=green&timeout=1s"
+                )
+                if health.get("status") == "green":
+                    nodes = http_get_json(f"{self.url}/_nodes/_local?filter_path=nodes.*.version")
+                    return next(iter(nodes["nodes"].values()))["version"]
+            except OSError:
+                pass
+            time.sleep(0.5)
+        tail = self._log_tail()
+        self.stop()
+        raise LocalEsError(f"Elasticsearch did not turn green in {timeout:.0f}s:\n{tail}")
+
+    def _log_tail(self) -> str:
+        if self.instance_dir is None:
+            return ""
+        path = self.instance_dir / "stdout.log"
+        lines = path.read_text(errors="replace").splitlines() if path.exists() else []
+        kept = [line for line in lines if not line.startswith("\tat ")]
+        return "\n".join(kept[-40:])
+
+    def stop(self) -> None:
+        """Stop the server and delete its data."""
+        if self.process is not None and self.process.poll() is None:
+            stop_process_group(self.process.pid)
+            self.process.wait(timeout=60)
+        if self.instance_dir is not None:
+            shutil.rmtree(self.instance_dir, ignore_errors=True)
+
+
+def stop_process_group(pid: int, grace: float = 30.0) -> None:
+    """SIGTERM a process group, SIGKILL it after `grace` seconds."""
+    try:
+        os.killpg(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.2)
+    os.killpg(pid, signal.SIGKILL)
+
+
+def stop_detached() -> bool:
+    """Stop a server started with `newsindex local-es start`; False when none was running."""
+    state_file = cache_dir() / "local-es.json"
+    if not state_file.exists():
+        return False
+    state = json.loads(state_file.read_text())
+    stop_process_group(int(state["pid"]))
+    shutil.rmtree(state["dir"], ignore_errors=True)
+    state_file.unlink()
+    return True
+
+
+def _chown_tree(path: Path, uid: int, gid: int) -> None:
+    for root, dirs, files in os.walk(path):
+        for name in dirs + files:
+            os.chown(Path(root, name), uid, gid)
+    os.chown(path, uid, gid)

@@ -1,0 +1,132 @@
+"""Index templates from `mappings/`: analyzer choice, rendering, hashing, idempotent upload.
+
+`mappings/settings.json` is a component template shared by both index templates;
+`mappings/articles.json` and `mappings/paragraphs.json` are composable index templates whose
+text fields name the analyzer as the placeholder "$text_analyzer", filled in at setup.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from importlib.resources import files
+from typing import Any
+
+from elasticsearch import ApiError, Elasticsearch, NotFoundError
+
+log = logging.getLogger(__name__)
+
+KINDS = ("articles", "paragraphs")
+ANALYZER_PLACEHOLDER = "$text_analyzer"
+ENGLISH = "english"
+FALLBACK = "standard"
+
+
+def load_json(name: str) -> dict[str, Any]:
+    """A JSON file of the `mappings` package."""
+    return json.loads(files("mappings").joinpath(name).read_text(encoding="utf-8"))
+
+
+def text_analyzer(es: Elasticsearch) -> str:
+    """ "english" when the cluster has it (analysis-common), else "standard"."""
+    try:
+        es.indices.analyze(analyzer=ENGLISH, text="probing")
+    except ApiError as exc:
+        if exc.meta.status != 400:
+            raise
+        log.info("cluster has no %r analyzer; text fields use %r", ENGLISH, FALLBACK)
+        return FALLBACK
+    return ENGLISH
+
+
+def _fill(node: Any, analyzer: str) -> Any:
+    if isinstance(node, dict):
+        return {key: _fill(value, analyzer) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_fill(value, analyzer) for value in node]
+    return analyzer if node == ANALYZER_PLACEHOLDER else node
+
+
+def _digest(data: Any) -> str:
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Templates:
+    """The rendered templates of one prefix and analyzer, ready to upload."""
+
+    prefix: str
+    analyzer: str
+    component: dict[str, Any]  # body of the `{prefix}-settings` component template
+    indices: dict[str, dict[str, Any]]  # kind -> body of the `{prefix}-{kind}` index template
+
+    @property
+    def component_name(self) -> str:
+        return f"{self.prefix}-settings"
+
+    def index_template_name(self, kind: str) -> str:
+        return f"{self.prefix}-{kind}"
+
+    def version(self, kind: str) -> int:
+        """The integer mapping version (`_meta.version` of the JSON file)."""
+        return self.indices[kind]["_meta"]["version"]
+
+    def mapping_hash(self, kind: str) -> str:
+        """A hash of everything that shapes a new index of `kind` (mapping, settings, analyzer)."""
+        return self.indices[kind]["_meta"]["mapping_hash"]
+
+
+def render_templates(prefix: str, analyzer: str) -> Templates:
+    """Fill the analyzer, index patterns and `_meta` (version, hash) into the JSON templates."""
+    component = load_json("settings.json")
+    component["_meta"] = {**component.get("_meta", {}), "hash": _digest(component["template"])}
+    indices = {}
+    for kind in KINDS:
+        body = _fill(load_json(f"{kind}.json"), analyzer)
+        version = body["_meta"]["version"]
+        if not isinstance(version, int):
+            raise ValueError(f"mappings/{kind}.json: _meta.version must be an integer")
+        mapping_hash = _digest([body["template"], component["template"], analyzer])
+        meta = {"kind": kind, "version": version, "mapping_hash": mapping_hash}
+        body["index_patterns"] = [f"{prefix}-{kind}-v*"]
+        body["composed_of"] = [f"{prefix}-settings"]
+        body["template"]["mappings"]["_meta"] = meta  # copied into every index made from it
+        body["_meta"] = {**body["_meta"], **meta, "analyzer": analyzer}
+        indices[kind] = body
+    return Templates(prefix=prefix, analyzer=analyzer, component=component, indices=indices)
+
+
+def _stored_meta(es: Elasticsearch, name: str, *, component: bool) -> dict[str, Any] | None:
+    try:
+        if component:
+            found = es.cluster.get_component_template(name=name)["component_templates"]
+            return found[0]["component_template"].get("_meta", {})
+        found = es.indices.get_index_template(name=name)["index_templates"]
+        return found[0]["index_template"].get("_meta", {})
+    except NotFoundError:
+        return None
+
+
+def put_templates(es: Elasticsearch, templates: Templates) -> bool:
+    """Upload the templates that differ from the stored ones; True if anything was written."""
+    changed = False
+    if _stored_meta(es, templates.component_name, component=True) != templates.component["_meta"]:
+        es.cluster.put_component_template(
+            name=templates.component_name, body=copy.deepcopy(templates.component)
+        )
+        changed = True
+    for kind in KINDS:
+        name = templates.index_template_name(kind)
+        body = templates.indices[kind]
+        if _stored_meta(es, name, component=False) != body["_meta"]:
+            es.indices.put_index_template(name=name, body=copy.deepcopy(body))
+            changed = True
+    if changed:
+        log.info(
+            "index templates for %s written (analyzer %s)", templates.prefix, templates.analyzer
+        )
+    return changed

@@ -1,0 +1,106 @@
+"""Shared fixtures: a real Elasticsearch (started here unless one is configured) and Prefect.
+
+- NEWSINDEX_TEST_ES_URL: use that server instead of starting the local minimal distribution.
+- With CI=true a skipped Elasticsearch or Prefect test fails the run.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from elasticsearch import Elasticsearch
+
+from flows.config import Settings
+from flows.local_es import LocalElasticsearch, LocalEsError
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_LOGGING_TO_API_BATCH_INTERVAL", "0.3")
+
+log = logging.getLogger("tests")
+ON_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+SEEDS = SHARED / "seeds"
+_REAL_SERVICE_MARKERS = ("elasticsearch", "prefect")
+_ES_FIXTURES = {"es", "es_url", "settings"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that touches the real Elasticsearch, so CI can refuse to skip it."""
+    for item in items:
+        if _ES_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.elasticsearch)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
+    """On CI a skipped Elasticsearch or Prefect test is a failure, not a skip."""
+    outcome = yield
+    report = outcome.get_result()
+    if ON_CI and report.skipped and any(item.get_closest_marker(m) for m in _REAL_SERVICE_MARKERS):
+        report.outcome = "failed"
+        report.longrepr = f"skipped on CI, which needs real services: {report.longrepr}"
+
+
+@pytest.fixture(scope="session")
+def es_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """URL of a real Elasticsearch 9: the configured one, or a local one started here."""
+    configured = os.environ.get("NEWSINDEX_TEST_ES_URL")
+    if configured:
+        yield configured
+        return
+    server = LocalElasticsearch()
+    try:
+        version = server.start()
+    except LocalEsError as exc:
+        pytest.skip(f"no Elasticsearch available: {exc}")
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    message = f"Elasticsearch {version} (local minimal distribution) at {server.url}"
+    log.warning(message)
+    if reporter is not None:
+        reporter.write_line(f"\n{message}")
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def es(es_url: str) -> Iterator[Elasticsearch]:
+    """A client for the test server."""
+    client = Elasticsearch(es_url, request_timeout=60)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def index_prefix(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A unique index prefix per test; everything under it is deleted afterwards."""
+    prefix = f"t{uuid.uuid4().hex[:10]}"
+    yield prefix
+    if "es" in request.fixturenames:
+        client: Elasticsearch = request.getfixturevalue("es")
+        client.options(ignore_status=404).indices.delete(index=f"{prefix}*", expand_wildcards="all")
+        client.options(ignore_status=404).indices.delete_index_template(name=f"{prefix}*")
+
+
+@pytest.fixture
+def settings(es_url: str, index_prefix: str, tmp_path: Path) -> Settings:
+    """Settings pointing at the test server, with an isolated prefix and dead-letter file."""
+    return Settings(
+        _env_file=None,
+        es_url=es_url,
+        index_prefix=index_prefix,
+        dead_letter_path=tmp_path / "dead-letter.jsonl",
+    )
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    """The five real seed files (read in place, never copied into the repo)."""
+    if not SEEDS.is_dir():
+        pytest.skip(f"seed files not found at {SEEDS}")
+    return SEEDS

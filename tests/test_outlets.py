@@ -1,0 +1,95 @@
+"""Outlet registry integrity and resolution from explicit signals."""
+
+from __future__ import annotations
+
+import pytest
+
+from transforms.data_files import load_json, profiles
+from transforms.outlets import (
+    OutletSignals,
+    by_credit,
+    by_domain,
+    by_masthead,
+    by_name,
+    resolve_outlet,
+)
+from transforms.rules import line_rules
+
+REQUIRED = {
+    "independent",
+    "guardian",
+    "washington_post",
+    "mangalore_today",
+    "reuters",
+    "ap",
+    "afp",
+    "bbc",
+}
+
+
+def _registry() -> list[dict]:
+    return load_json("outlets.json")["outlets"]
+
+
+def test_registry_has_the_required_outlets_and_unique_keys() -> None:
+    ids = [o["id"] for o in _registry()]
+    domains = [d for o in _registry() for d in o["domains"]]
+    assert set(ids) >= REQUIRED
+    assert len(ids) == len(set(ids)) and len(domains) == len(set(domains))
+
+
+def test_every_profile_belongs_to_a_registered_outlet_and_its_rules_load() -> None:
+    ids = {o["id"] for o in _registry()}
+    loaded = {rule.outlet for rule in line_rules()}
+    for profile in profiles():
+        assert profile["outlet"] in ids
+        if profile.get("line_rules"):
+            assert profile["outlet"] in loaded
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Source: independent.co.uk", "independent"),
+        ("https://www.theguardian.com/us-news/2024/nov/11/x", "guardian"),
+        ("http://news.bbc.co.uk/2/hi/x.stm", "bbc"),
+        ("apnews.com", "ap"),
+        ("https://example.org/news", None),
+    ],
+)
+def test_by_domain(text: str, expected: str | None) -> None:
+    found = by_domain(text)
+    assert (found.id if found else None) == expected
+
+
+def test_names_mastheads_and_credits() -> None:
+    assert by_name("the guardian").id == "guardian"
+    assert by_masthead("mangalore today").id == "mangalore_today"
+    assert by_masthead("Breaking news") is None
+    assert by_credit("Mangalore Today News Network").id == "mangalore_today"
+    assert by_credit("Associated Press").id == "ap"
+    assert by_credit("Staff Reporter") is None
+
+
+def test_resolution_order_prefers_the_footer_then_the_url() -> None:
+    signals = OutletSignals(
+        footer="Source: independent.co.uk",
+        url="https://www.washingtonpost.com/a",
+        site_name="BBC News",
+        byline_org="Reuters",
+    )
+    assert resolve_outlet(signals).id == "independent"
+    assert (
+        resolve_outlet(OutletSignals(url=signals.url, site_name="BBC News")).id == "washington_post"
+    )
+    assert resolve_outlet(OutletSignals(site_name="BBC News", byline_org="Reuters")).id == "bbc"
+    assert resolve_outlet(OutletSignals(byline_org="Reuters")).id == "reuters"
+
+
+def test_newsletter_name_is_the_weakest_signal() -> None:
+    newsletter = OutletSignals(newsletter="Sign up to First Edition")
+    assert resolve_outlet(newsletter).id == "guardian"
+    both = OutletSignals(masthead="mangalore today", newsletter="Sign up to First Edition")
+    assert resolve_outlet(both).id == "mangalore_today"
+    assert resolve_outlet(OutletSignals()) is None
+    assert resolve_outlet(OutletSignals(newsletter="Sign up to our weekly digest")) is None

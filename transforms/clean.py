@@ -1,0 +1,200 @@
+"""One raw file in, one clean Article out: the single entry point of the cleaning stage."""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+from urllib.parse import urlsplit, urlunsplit
+
+from transforms.boilerplate import remove_boilerplate
+from transforms.bylines import parse_byline
+from transforms.dates import ParsedDate, parse_iso, split_dateline
+from transforms.decode import decode_bytes
+from transforms.header import read_header
+from transforms.language import guess_language
+from transforms.lines import Unit, split_lines
+from transforms.markdown import looks_like_markdown, normalise_space
+from transforms.outlets import OutletSignals, resolve_outlet
+from transforms.record import Article, Paragraph
+from transforms.structure import build_paragraphs
+
+MAX_TEXT_CHARS = 2_000_000
+NO_DATE = "no publication date found"
+_EXTENSIONS = {
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".md": "markdown",
+    ".markdown": "markdown",
+}
+_HTML_HINT = re.compile(r"<(?:!doctype html|html|head|body|article|div|p)\b", re.IGNORECASE)
+_FOOTER_DOMAIN = re.compile(r"^Source:", re.IGNORECASE)
+
+
+def document_id(source: str) -> str:
+    """Stable id: sha1 hex of the normalised source.
+
+    URLs lose their fragment and get a lower-case scheme and host; paths use forward slashes
+    and are normalised (``a/./b`` = ``a/b``). The same source string always gives the same id.
+    """
+    if "://" in source:
+        parts = urlsplit(source.strip())
+        normal = urlunsplit(
+            (parts.scheme.lower(), parts.netloc.lower(), parts.path, parts.query, "")
+        )
+    else:
+        normal = posixpath.normpath(source.strip().replace("\\", "/"))
+    return hashlib.sha1(normal.encode("utf-8")).hexdigest()
+
+
+def _format_from_name(source: str) -> str | None:
+    name = source.lower().split("?", 1)[0].removesuffix(".gz")
+    return _EXTENSIONS.get(posixpath.splitext(name)[1])
+
+
+def detect_format(text: str, source: str) -> str:
+    """html, markdown or text: from the file extension when it says, else from the content."""
+    named = _format_from_name(source)
+    if named:
+        return named
+    head = text[:5000]
+    if head.lstrip().startswith("<") and _HTML_HINT.search(head):
+        return "html"
+    return "markdown" if looks_like_markdown(text) else "text"
+
+
+def clean_document(raw: bytes, source: str, *, url: str | None = None) -> Article:
+    """Clean one raw file (bytes, possibly gzipped) into an Article; never raises on bad input.
+
+    ``source`` is the path or URL the bytes came from (it fixes the id); ``url`` is the page
+    URL when known. Problems (binary, empty, undecodable, oversized) end up in ``warnings``.
+    """
+    article = Article(
+        id=document_id(source),
+        source=source,
+        format=_format_from_name(source) or "text",
+        content_hash=hashlib.sha256(raw).hexdigest(),
+        url=url or (source if "://" in source else None),
+    )
+    decoded = decode_bytes(raw)
+    article.warnings += decoded.warnings
+    if decoded.skipped or not decoded.text.strip():
+        if not decoded.skipped and "empty input" not in article.warnings:
+            article.warnings.append("empty input")
+        return article
+    text = decoded.text
+    if len(text) > MAX_TEXT_CHARS:
+        cut = text.rfind("\n", MAX_TEXT_CHARS // 2, MAX_TEXT_CHARS)
+        text = text[: cut if cut > 0 else MAX_TEXT_CHARS]
+        article.warnings.append(
+            f"truncated: processed the first {len(text)} of {len(decoded.text)} characters"
+        )
+    article.format = detect_format(text, source)
+    if article.format == "html":
+        signals, dateline_date = _clean_html(text, article)
+    else:
+        signals, dateline_date = _clean_lines(text, article, markdown=article.format == "markdown")
+    _finish(article, signals, dateline_date)
+    return article
+
+
+def _apply_byline(article: Article, byline: str | None) -> None:
+    if not byline:
+        return
+    article.byline = normalise_space(byline)
+    parsed = parse_byline(byline)
+    article.authors = parsed.authors
+    article.byline_org = parsed.org
+    article.byline_location = parsed.location
+
+
+def _set_date(article: Article, date: ParsedDate | None, source: str) -> None:
+    if date and article.published_at is None:
+        article.published_at, article.published_precision = date.iso, date.precision
+        article.date_source = source
+
+
+def _take_dateline(article: Article) -> ParsedDate | None:
+    """Move a dateline off the first paragraph into ``dateline``; return its date."""
+    if not article.paragraphs:
+        return None
+    first = article.paragraphs[0]
+    dateline = split_dateline(first.text)
+    if dateline is None:
+        return None
+    article.dateline, first.text = dateline.text, dateline.rest
+    return dateline.date
+
+
+def _clean_lines(
+    text: str, article: Article, *, markdown: bool
+) -> tuple[OutletSignals, ParsedDate | None]:
+    units, blank = split_lines(text, markdown=markdown)
+    header, start = read_header(units, markdown=markdown)
+    body, boilerplate = remove_boilerplate(units[start:])
+    article.paragraphs, stray = build_paragraphs(body, plain_headings=not markdown)
+    article.removed = [*header.removed, *blank, *boilerplate, *stray]
+    article.title, article.standfirst, article.section = (
+        header.title,
+        header.standfirst,
+        header.section,
+    )
+    article.date_line = header.date_line
+    _apply_byline(article, header.byline)
+    _set_date(article, header.date, "date_line")
+    footer = next(
+        (r.text for r in article.removed if r.kind == "footer" and _FOOTER_DOMAIN.match(r.text)),
+        None,
+    )
+    signals = OutletSignals(
+        footer=footer,
+        url=article.url,
+        masthead=header.masthead,
+        byline_org=article.byline_org,
+        newsletter=" ".join(r.text for r in article.removed if r.kind == "newsletter") or None,
+    )
+    return signals, _take_dateline(article)
+
+
+def _clean_html(text: str, article: Article) -> tuple[OutletSignals, ParsedDate | None]:
+    # Imported here so that text and Markdown runs never pay for loading trafilatura.
+    from transforms.html_extract import extract_html
+
+    result = extract_html(text, url=article.url)
+    units = [Unit(normalise_space(p.text), section=p.section) for p in result.paragraphs]
+    kept, boilerplate = remove_boilerplate(units)
+    article.paragraphs = [Paragraph(u.text, u.section) for u in kept]
+    article.removed = [*result.removed, *boilerplate]
+    article.warnings += result.warnings
+    article.title, article.standfirst, article.section = (
+        result.title,
+        result.standfirst,
+        result.section,
+    )
+    article.url = result.url or article.url
+    article.language = result.language
+    _apply_byline(article, result.byline)
+    meta_date = parse_iso(result.published_at) if result.published_at else None
+    if meta_date and result.published_precision in ("day", "month"):
+        meta_date = ParsedDate(meta_date.iso, result.published_precision)
+    _set_date(article, meta_date, result.date_source or "html_meta")
+    signals = OutletSignals(
+        url=article.url,
+        site_name=result.site_name,
+        byline_org=article.byline_org,
+        newsletter=" ".join(r.text for r in article.removed if r.kind == "newsletter") or None,
+    )
+    return signals, _take_dateline(article)
+
+
+def _finish(article: Article, signals: OutletSignals, dateline_date: ParsedDate | None) -> None:
+    _set_date(article, dateline_date, "dateline")
+    if article.published_at is None:
+        article.warnings.append(NO_DATE)
+    article.outlet = resolve_outlet(signals)
+    article.body = "\n\n".join(p.text for p in article.paragraphs)
+    article.word_count = len(article.body.split())
+    article.language = article.language or guess_language(article.body)
+    if not article.paragraphs:
+        article.warnings.append("no body text left after cleaning")

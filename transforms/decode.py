@@ -1,0 +1,99 @@
+"""Raw bytes to text: gzip, byte-order marks, UTF-8 with a detected fallback, binary refusal."""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass, field
+
+import charset_normalizer
+
+GZIP_MAGIC = b"\x1f\x8b"
+MAX_GUNZIP_BYTES = 50 * 1024 * 1024
+_SNIFF_BYTES = 8192
+_DETECT_BYTES = 1024 * 1024
+_TEXT_BYTES = bytes(range(32, 256)) + b"\t\n\f\r\x1b"
+# Labels charset-normalizer gives short Western text; cp1252 (a superset of Latin-1 text) wins.
+_WESTERN = frozenset(
+    {"cp1252", "cp1250", "latin_1", "iso8859_15", "iso8859_10", "mac_roman", "ascii", "utf_8"}
+)
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
+@dataclass(slots=True)
+class Decoded:
+    """Decoded text, or a skip reason when the bytes are not text."""
+
+    text: str = ""
+    encoding: str | None = None
+    skipped: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def gunzip(raw: bytes, limit: int = MAX_GUNZIP_BYTES) -> tuple[bytes, list[str]]:
+    """Decompress at most ``limit`` bytes; truncated or capped streams keep what was recovered."""
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = inflater.decompress(raw, limit)
+    except zlib.error as exc:
+        return b"", [f"gzip: corrupt stream ({exc}); nothing recovered"]
+    if len(out) >= limit and (inflater.unconsumed_tail or not inflater.eof):
+        return out, [f"gzip: output capped at {limit} bytes (possible decompression bomb)"]
+    if not inflater.eof:
+        return out, [f"gzip: truncated stream; kept the {len(out)} bytes recovered"]
+    return out, []
+
+
+def _looks_binary(sample: bytes) -> bool:
+    if b"\x00" in sample:
+        return True
+    control = len(sample.translate(None, _TEXT_BYTES))  # what is left are control bytes
+    return control > len(sample) * 0.1
+
+
+def decode_bytes(raw: bytes) -> Decoded:
+    """Decode file bytes to text.
+
+    Gzip is recognised by its magic bytes. UTF-8 (with or without BOM) and UTF-16 with a BOM
+    are read directly; other bytes go through charset-normalizer (cp1252 and friends); bytes
+    that still do not decode are replaced, with a warning. NUL or control-heavy input is skipped.
+    """
+    warnings: list[str] = []
+    if raw.startswith(GZIP_MAGIC):
+        raw, warnings = gunzip(raw)
+    if not raw.strip():
+        return Decoded(warnings=[*warnings, "empty input"])
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            text = raw[len(bom) :].decode(encoding, errors="replace")
+            return Decoded(text, encoding, warnings=warnings)
+    if _looks_binary(raw[:_SNIFF_BYTES]):
+        return Decoded(skipped="binary", warnings=[*warnings, "skipped: binary input"])
+    try:
+        return Decoded(raw.decode("utf-8"), "utf-8", warnings=warnings)
+    except UnicodeDecodeError:
+        pass
+    lenient = raw.decode("utf-8", errors="replace")
+    bad = lenient.count("\ufffd")
+    if sum(ord(c) > 127 for c in lenient) - bad > bad:
+        warnings.append(f"invalid UTF-8: {bad} undecodable sequence(s) replaced")
+        return Decoded(lenient, "utf-8", warnings=warnings)
+    encoding = _legacy_encoding(raw)
+    warnings.append(f"decoded as {encoding} (not valid UTF-8)")
+    return Decoded(raw.decode(encoding, errors="replace"), encoding, warnings=warnings)
+
+
+def _legacy_encoding(raw: bytes) -> str:
+    """The single-byte encoding of non-UTF-8 text; Western guesses settle on cp1252."""
+    best = charset_normalizer.from_bytes(raw[:_DETECT_BYTES]).best()
+    encoding = best.encoding if best is not None else "cp1252"
+    if encoding in _WESTERN:
+        try:
+            raw.decode("cp1252")
+        except UnicodeDecodeError:
+            return encoding
+        return "cp1252"
+    return encoding

@@ -1,0 +1,164 @@
+"""Data-driven rules for NER mentions: surface cleaning, junk, titles, credits and aliases.
+
+The vocabulary comes from ``data/entity_aliases.json`` and ``data/entity_rules.json``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+from transforms.data_files import load_json
+from transforms.record import EntityType
+
+_SYMBOL_CATEGORIES = frozenset({"So", "Sm", "Sk", "Cf", "Co", "Cs"})  # emoji, arrows, joiners...
+_EDGE = " \t\n,;:!?\"'“”‘’()[]{}*_#|/\\-–—•·"  # stripped from a mention's ends ('.' is kept: U.S.)
+_POSSESSIVE = re.compile(r"['’]s?(?=\W|$)")  # Trump’s, Reuters’ (not O'Brien)
+_LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
+_DOMAIN = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)+")
+_HYPHENS = "-‑"  # a mention glued to a word by these is a fragment: "Mar" of Mar-a-Lago
+_MAX_WORDS_BEFORE_TITLE = 3  # "US National Security Advisor Jake Sullivan" -> "Jake Sullivan"
+_HEADLINE_MIN_WORDS = 3
+_HEADLINE_CAPITALISED_SHARE = 0.7
+
+
+@dataclass(frozen=True, slots=True)
+class Alias:
+    """Where a spelling folds to."""
+
+    name: str
+    type: EntityType
+
+
+@dataclass(frozen=True, slots=True)
+class EntityVocabulary:
+    """Compiled alias table and cleaning rules."""
+
+    aliases: dict[str, Alias]  # alias_key(spelling) -> canonical entity
+    titles: tuple[tuple[str, ...], ...]  # person titles as word tuples, longest first
+    title_before: re.Pattern[str]  # a person title right before a mention
+    role_words: frozenset[str]
+    drop: frozenset[str]
+    credit: re.Pattern[str]  # where a trailing photo credit starts
+
+
+@dataclass(frozen=True, slots=True)
+class CleanMention:
+    """A mention's cleaned surface, and whether a person title came with it."""
+
+    name: str
+    titled: bool
+
+
+def alias_key(name: str) -> str:
+    """Lookup key of a spelling: casefolded, straight apostrophes, single spaces, no leading 'the'."""
+    name = " ".join(name.replace("’", "'").split())
+    return _LEADING_THE.sub("", name).casefold()
+
+
+@cache
+def vocabulary() -> EntityVocabulary:
+    """The alias table and rules, compiled once."""
+    table = load_json("entity_aliases.json")["entities"]
+    rules = load_json("entity_rules.json")
+    aliases: dict[str, Alias] = {}
+    for name, entry in table.items():
+        for spelling in (name, *entry["aliases"]):
+            aliases[alias_key(spelling)] = Alias(name, entry["type"])
+    titles = sorted((tuple(t.split()) for t in rules["person_titles"]), key=len, reverse=True)
+    title_words = "|".join(r"\s+".join(map(re.escape, t)) for t in titles)
+    agencies = "|".join(re.escape(a) for a in rules["photo_agencies"])
+    markers = "|".join(re.escape(m) for m in rules["credit_markers"])
+    credit = (
+        rf"\b(?:{markers})\s*:.*$"  # Photograph: Name/Agency
+        rf"|\((?:[^()]*\b(?:{agencies}|via)\b[^()]*)\)\W*$"  # closing "(AFP via Getty Images)"
+    )
+    return EntityVocabulary(
+        aliases=aliases,
+        titles=tuple(titles),
+        title_before=re.compile(rf"\b(?:{title_words})\.?,?\s+$", re.IGNORECASE),
+        role_words=frozenset(w.casefold() for w in rules["role_words"]),
+        drop=frozenset(alias_key(w) for w in rules["drop"]),
+        credit=re.compile(credit, re.IGNORECASE | re.DOTALL),
+    )
+
+
+def lookup_alias(name: str) -> Alias | None:
+    """The canonical entity a spelling folds to, if the alias table knows it."""
+    return vocabulary().aliases.get(alias_key(name))
+
+
+def credit_start(text: str) -> int:
+    """Offset where a trailing photo credit begins in ``text`` (``len(text)`` if none)."""
+    match = vocabulary().credit.search(text)
+    return match.start() if match else len(text)
+
+
+def is_headline_case(text: str) -> bool:
+    """True for Title Case Text, where the small model tags capitalised words at random."""
+    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", text) if len(w) > 3]
+    if len(words) < _HEADLINE_MIN_WORDS:
+        return False
+    capitalised = sum(w[0].isupper() for w in words)
+    return capitalised / len(words) >= _HEADLINE_CAPITALISED_SHARE
+
+
+def clean_mention(text: str, start: int, end: int) -> CleanMention | None:
+    """The cleaned mention at ``text[start:end]``, or None when it is junk."""
+    if _is_word_fragment(text, start, end):
+        return None
+    vocab = vocabulary()
+    name = _strip_surface(text[start:end])
+    words, titled = name.split(), False
+    if lookup_alias(name) is None:  # "King Charles" may be a canonical name on its own
+        words, titled = _strip_titles(words, vocab)
+    titled = titled or bool(vocab.title_before.search(text[max(0, start - 40) : start]))
+    name = " ".join(words)
+    if _is_junk(name, vocab):
+        return None
+    return CleanMention(name, titled)
+
+
+def _is_word_fragment(text: str, start: int, end: int) -> bool:
+    after = text[end : end + 2]
+    before = text[max(0, start - 2) : start]
+    glued_after = len(after) == 2 and after[0] in _HYPHENS and after[1].isalpha()
+    glued_before = len(before) == 2 and before[1] in _HYPHENS and before[0].isalpha()
+    return glued_after or glued_before
+
+
+def _strip_surface(surface: str) -> str:
+    surface = "".join(ch for ch in surface if unicodedata.category(ch) not in _SYMBOL_CATEGORIES)
+    possessive = _POSSESSIVE.search(surface)
+    if possessive and possessive.start() > 0:
+        surface = surface[: possessive.start()]
+    surface = " ".join(surface.split()).strip(_EDGE)
+    return _LEADING_THE.sub("", surface).strip(_EDGE)
+
+
+def _strip_titles(words: list[str], vocab: EntityVocabulary) -> tuple[list[str], bool]:
+    """Drop "President", "Kremlin spokesman" etc. in front of a capitalised name."""
+    folded = [w.rstrip(".,").casefold() for w in words]
+    for at in range(min(_MAX_WORDS_BEFORE_TITLE, len(words) - 1) + 1):
+        for title in vocab.titles:
+            rest = at + len(title)
+            if tuple(folded[at:rest]) == title and rest < len(words) and words[rest][:1].isupper():
+                return words[rest:], True
+    return words, False
+
+
+def _is_junk(name: str, vocab: EntityVocabulary) -> bool:
+    letters = sum(ch.isalpha() for ch in name)
+    digits = sum(ch.isdigit() for ch in name)
+    words = name.split()
+    return (
+        letters < 2
+        or digits > letters
+        or alias_key(name) in vocab.drop
+        or bool(_DOMAIN.fullmatch(name))
+        or "@" in name
+        or words[-1].casefold() in vocab.role_words
+        or not any(w[:1].isupper() for w in words)
+    )

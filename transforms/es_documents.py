@@ -1,0 +1,124 @@
+"""Article records as Elasticsearch documents: one article document and one per paragraph.
+
+Field names here are the index contract (mappings/articles.json, mappings/paragraphs.json);
+Kibana saved objects rely on them. Fields whose value is None are left out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from transforms.record import Article, Outlet
+
+ENTITY_TYPES = ("person", "org", "place")  # the only entity types the mappings know
+
+
+def paragraph_id(article_id: str, position: int) -> str:
+    """The deterministic `_id` of the paragraph at `position` (0-based) of an article."""
+    return f"{article_id}-{position:04d}"
+
+
+def _entities(entities: dict[str, list[str]]) -> dict[str, list[str]]:
+    return {kind: list(entities[kind]) for kind in ENTITY_TYPES if entities.get(kind)}
+
+
+def _outlet(outlet: Outlet | None) -> dict[str, str] | None:
+    if outlet is None:
+        return None
+    return _without_none({"id": outlet.id, "name": outlet.name, "domain": outlet.domain})
+
+
+def _without_none(doc: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in doc.items() if value is not None}
+
+
+def article_document(
+    article: Article,
+    *,
+    ingested_at: str,
+    lsh_bands: Sequence[str] = (),
+    pipeline_version: str | None = None,
+) -> dict[str, Any]:
+    """The article document (its `_id` is `article.id`)."""
+    return _without_none(
+        {
+            "article_id": article.id,
+            "source": article.source,
+            "url": article.url,
+            "format": article.format,
+            "content_hash": article.content_hash,
+            "pipeline_version": pipeline_version,
+            "title": article.title,
+            "standfirst": article.standfirst,
+            "body": article.body,
+            "section": article.section,
+            "authors": list(article.authors),
+            "byline_org": article.byline_org,
+            "byline_location": article.byline_location,
+            "outlet": _outlet(article.outlet),
+            "published_at": article.published_at,
+            "published_precision": article.published_precision,
+            "date_source": article.date_source,
+            "ingested_at": ingested_at,
+            "language": article.language,
+            "word_count": article.word_count,
+            "paragraph_count": len(article.paragraphs),
+            "removed": [{"kind": r.kind, "text": r.text} for r in article.removed],
+            "removed_kinds": sorted({r.kind for r in article.removed}),
+            "warnings": list(article.warnings),
+            "entities": _entities(article.entities),
+            "entity_mentions": list(article.entity_mentions),
+            "minhash": list(article.minhash),
+            "lsh_bands": list(lsh_bands),
+            "duplicate_of": article.duplicate_of,
+            "story_id": article.story_id,
+        }
+    )
+
+
+def paragraph_documents(article: Article, *, ingested_at: str) -> list[dict[str, Any]]:
+    """One document per body paragraph, in order; `_id` is `paragraph_id(article.id, position)`.
+
+    Each carries the article's facets (outlet, title, date, authors, story...) so paragraphs can
+    be faceted without joins.
+    """
+    shared = _without_none(
+        {
+            "article_id": article.id,
+            "outlet": _outlet(article.outlet),
+            "title": article.title,
+            "published_at": article.published_at,
+            "authors": list(article.authors),
+            "story_id": article.story_id,
+            "source": article.source,
+            "language": article.language,
+            "duplicate_of": article.duplicate_of,
+            "ingested_at": ingested_at,
+        }
+    )
+    return [
+        _without_none(
+            {
+                **shared,
+                "position": position,
+                "section": paragraph.section,
+                "text": paragraph.text,
+                "entities": _entities(paragraph.entities),
+            }
+        )
+        for position, paragraph in enumerate(article.paragraphs)
+    ]
+
+
+def document_fingerprint(article_doc: dict[str, Any], paragraph_docs: list[dict[str, Any]]) -> str:
+    """A hash of everything written for one article except `ingested_at` and the fingerprint."""
+    skip = {"ingested_at", "fingerprint"}
+    payload = [
+        {key: value for key, value in doc.items() if key not in skip}
+        for doc in [article_doc, *paragraph_docs]
+    ]
+    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

@@ -1,0 +1,135 @@
+"""Main text and metadata of an HTML news page: trafilatura for the body, lxml for the clutter.
+
+The page is parsed once; trafilatura works on its own copy of the tree, so the untouched tree
+also serves the metadata reader and the boilerplate scan.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import trafilatura
+from lxml.etree import _Element
+from lxml.html import HtmlElement
+from trafilatura.utils import load_html
+from trafilatura.xml import xmltotxt
+
+from transforms.html_boilerplate import classify_line, page_blocks
+from transforms.html_meta import clean_space, read_meta
+from transforms.html_recover import key, split_body_paragraphs
+from transforms.record import Paragraph, Removal
+
+LOG = logging.getLogger(__name__)
+
+Line = tuple[str, str | None, bool]  # text, section, is_heading
+# Page blocks whose text, met again as a body paragraph, is dropped from the body.
+BODY_DROP_KINDS = frozenset({"caption", "credit", "related", "newsletter", "share", "ad"})
+MIN_DROP_CHARS = 4
+
+
+@dataclass(slots=True)
+class HtmlResult:
+    """What one HTML page yields before outlet, byline and date normalisation."""
+
+    title: str | None
+    standfirst: str | None
+    section: str | None
+    byline: str | None
+    published_at: str | None
+    published_precision: str | None
+    date_source: str | None
+    url: str | None
+    site_name: str | None
+    language: str | None
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    removed: list[Removal] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _empty(warning: str, url: str | None) -> HtmlResult:
+    return HtmlResult(None, None, None, None, None, None, None, url, None, None, warnings=[warning])
+
+
+def _body_lines(body: _Element) -> list[Line]:
+    """(text, section, is_heading) for each line of trafilatura's body tree, in order."""
+    lines: list[Line] = []
+    section: str | None = None
+    for child in body:
+        text = xmltotxt(child, False)
+        if child.tag == "head":
+            heading = clean_space(text)
+            if heading:
+                section = heading
+                lines.append((heading, section, True))
+            continue
+        lines.extend((line, section, False) for line in map(clean_space, text.splitlines()) if line)
+    return lines
+
+
+def _recovered(tree: HtmlElement, lines: list[Line]) -> list[Line]:
+    """Body lines plus the parts of a split body the extractor skipped."""
+    known = {key(text) for text, _, _ in lines}
+    before, after = split_body_paragraphs(tree, known)
+    last_section = lines[-1][1] if lines else None
+    return [(t, None, False) for t in before] + lines + [(t, last_section, False) for t in after]
+
+
+def extract_html(html: str, *, url: str | None = None) -> HtmlResult:
+    """Body paragraphs, metadata and audited removals of one HTML page. Never raises on bad HTML."""
+    if not html or not html.strip():
+        return _empty("empty HTML document", url)
+    try:
+        tree = load_html(html)
+    except Exception as err:  # lxml rejects some inputs outright
+        LOG.debug("unparseable HTML: %s", err)
+        tree = None
+    if tree is None:
+        return _empty("HTML could not be parsed", url)
+
+    meta = read_meta(tree, url)
+    result = HtmlResult(
+        title=meta.title,
+        standfirst=meta.description,
+        section=meta.section,
+        byline=meta.byline,
+        published_at=meta.published_at,
+        published_precision=meta.published_precision,
+        date_source=meta.date_source,
+        url=meta.url,
+        site_name=meta.site_name,
+        language=meta.language,
+        warnings=list(meta.warnings),
+    )
+    blocks = page_blocks(tree)
+    result.removed.extend(blocks)
+    try:
+        doc = trafilatura.bare_extraction(
+            tree, url=meta.url or url, favor_precision=True, include_comments=False,
+            with_metadata=False,
+        )
+    except Exception as err:  # trafilatura bugs on odd markup must not stop a batch
+        LOG.warning("trafilatura failed on %s: %s", url, err)
+        doc = None
+    if doc is None or doc.body is None or not len(doc.body):
+        result.warnings.append("no main text found in the HTML page")
+        return result
+
+    lines = _recovered(tree, _body_lines(doc.body))
+    titles = {key(t) for t in (meta.title, meta.h1) if t}
+    dropped = {key(b.text): b.kind for b in blocks if b.kind in BODY_DROP_KINDS}
+    for text, section, is_heading in lines:
+        if is_heading:
+            continue
+        text_key = key(text)
+        if text_key in titles:
+            continue  # the headline repeated in the body; it is the title field already
+        kind = dropped.get(text_key) if len(text_key) >= MIN_DROP_CHARS else None
+        kind = kind or classify_line(text)
+        if kind:
+            result.removed.append(Removal(kind, text))
+        else:
+            result.paragraphs.append(Paragraph(text, section))
+    if not result.paragraphs:
+        result.warnings.append("no main text found in the HTML page")
+    return result
