@@ -34,8 +34,10 @@ def main() -> None:
         rates.append(DOCS_PER_ROUND / (time.process_time() - started))
     print(f"model: {nlp.meta['name']} {nlp.meta['version']}, components: {nlp.pipe_names}")
     print(f"docs: {len(seeds)} seeds, mean body {chars:.0f} chars, {DOCS_PER_ROUND} docs per round")
-    print(f"NER stage: {max(rates):.1f} docs/s per core (best of {ROUNDS}; median "
-          f"{sorted(rates)[ROUNDS // 2]:.1f}; target >= {TARGET:.0f})")
+    print(
+        f"NER stage: {max(rates):.1f} docs/s per core (best of {ROUNDS}; median "
+        f"{sorted(rates)[ROUNDS // 2]:.1f}; target >= {TARGET:.0f})"
+    )
 
 
 if __name__ == "__main__":

@@ -173,7 +173,9 @@ def load_window(es: Elasticsearch, names: Sequence[str]) -> Iterator[None]:
     Concurrent loads in one process share the window: the first in saves the value, the last
     out restores it.
     """
-    found = es.indices.get_settings(index=list(names), name="index.refresh_interval")
+    found = es.indices.get_settings(
+        index=list(names), name="index.refresh_interval", include_defaults=True
+    )
     physical = sorted(found)
     with _window_lock:
         for index in physical:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from datetime import date
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 
 import typer
 from elasticsearch import NotFoundError
@@ -74,7 +74,9 @@ def extract(
     settings = get_settings()
     patterns = tuple(include) if include else sources.DEFAULT_INCLUDE
     try:
-        files = [f for path in paths for f in sources.discover(path, patterns, settings.source_root)]
+        files = [
+            f for path in paths for f in sources.discover(path, patterns, settings.source_root)
+        ]
     except sources.SourceError as exc:
         raise fail(str(exc)) from None
     with progress_bar(len(files) > 1) as progress:
@@ -180,6 +182,39 @@ def search_command(
             f"no index {settings.index_prefix}-* to search yet: ingest some files first"
         ) from None
     print_result(Console(), result, paragraphs=paragraphs)
+
+
+@app.command()
+def setup(
+    skip_kibana: bool = typer.Option(
+        False, "--skip-kibana", help="Only Elasticsearch: templates, indices and aliases"
+    ),
+    wait: float = typer.Option(
+        0.0, "--wait", min=0, metavar="SECONDS", help="Wait up to SECONDS for Kibana first"
+    ),
+) -> None:
+    """Apply index templates, create indices and aliases, and import the Kibana objects."""
+    from flows.indices import IndexLayoutError
+    from flows.kibana import KibanaError
+    from flows.setup import describe_indices, setup_elasticsearch, setup_kibana
+
+    settings = get_settings()
+    try:
+        version, state = setup_elasticsearch(settings)
+    except (EsUnavailableError, IndexLayoutError) as exc:
+        raise fail(str(exc)) from None
+    for line in describe_indices(settings, version, state):
+        typer.echo(line)
+    if skip_kibana:
+        typer.echo("Kibana: skipped (--skip-kibana)")
+        return
+    try:
+        result = setup_kibana(settings, wait)
+    except KibanaError as exc:
+        raise fail(str(exc)) from None
+    typer.echo(f"Kibana: {result.success_count} objects imported (overwrite)")
+    for warning in result.warnings:
+        typer.echo(f"Kibana warning: {warning}")
 
 
 @local_es_app.command("start")

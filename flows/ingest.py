@@ -20,6 +20,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 from prefect.tasks import exponential_backoff
 from pydantic import BaseModel, Field
+from transforms.dedup import assign_groups, signature
 
 from flows.bulk import index_articles
 from flows.config import Settings, get_settings
@@ -32,7 +33,6 @@ from flows.report import RunReport
 from flows.sources import DEFAULT_INCLUDE, SourceFile, discover, read_file
 from flows.task_runner import build_task_runner
 from transforms.clean import document_id
-from transforms.dedup import assign_groups, signature
 from transforms.entities import enrich_entities
 from transforms.record import Article
 
@@ -70,11 +70,11 @@ def _is_transient(exc: BaseException) -> bool:
     return isinstance(exc, ApiError) and (exc.meta.status == 429 or exc.meta.status >= 500)
 
 
-def _retry_transient(task, task_run, state) -> bool:  # noqa: ANN001 - Prefect's hook signature
+def _retry_transient(task, task_run, state) -> bool:
     """Retry a task only when it failed on a transient Elasticsearch error."""
     try:
         state.result()
-    except Exception as exc:  # noqa: BLE001 - inspecting the failure, not handling it
+    except Exception as exc:
         return _is_transient(exc)
     return False
 
@@ -172,7 +172,12 @@ def ingest(options: IngestOptions | None = None) -> dict:
         window.append(prepare_batch.submit(batch_files, options, settings, state.articles_alias))
         if len(window) >= max_in_flight:
             report.merge(_finish(window.popleft().result(), options, settings, state))
-        logger.info("batch %d submitted (%d of %d files)", done, min(done * batch_size, len(files)), len(files))
+        logger.info(
+            "batch %d submitted (%d of %d files)",
+            done,
+            min(done * batch_size, len(files)),
+            len(files),
+        )
     while window:
         report.merge(_finish(window.popleft().result(), options, settings, state))
 
@@ -185,7 +190,9 @@ def ingest(options: IngestOptions | None = None) -> dict:
     return summary
 
 
-def _finish(batch: PreparedBatch, options: IngestOptions, settings: Settings, state: IndexState) -> RunReport:
+def _finish(
+    batch: PreparedBatch, options: IngestOptions, settings: Settings, state: IndexState
+) -> RunReport:
     if options.dry_run:
         batch.report.count_articles(batch.articles)
         batch.report.skipped += len(batch.articles)  # nothing written: accounted as skipped

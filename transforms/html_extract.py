@@ -105,7 +105,7 @@ def extract_html(html: str, *, url: str | None = None) -> HtmlResult:
     result.removed.extend(blocks)
     try:
         doc = trafilatura.bare_extraction(
-            tree, url=meta.url or url, favor_precision=True, include_comments=False,
+            tree, url=meta.url or url, favor_precision=True,  # comments land apart, unused
             with_metadata=False,
         )
     except Exception as err:  # trafilatura bugs on odd markup must not stop a batch

@@ -1,0 +1,100 @@
+"""Cross-run dedup state in Elasticsearch: indexed articles' signatures, band keys and groups.
+
+Each article document carries ``minhash`` (long, not indexed), ``lsh_bands`` (keyword),
+``story_id``/``duplicate_of`` (keyword) and ``entities.*`` (keyword). ``fetch_candidates`` finds
+the indexed records a new batch may duplicate or join a story with.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from elasticsearch import Elasticsearch
+
+from transforms.dedup import STORY_MIN_SHARED_ENTITIES, band_keys, signature
+from transforms.entities import ENTITY_TYPES
+from transforms.record import Article
+
+# Mapping of the dedup fields, for the index template.
+DEDUP_MAPPING_PROPERTIES: dict[str, Any] = {
+    "minhash": {"type": "long", "index": False, "doc_values": False},
+    "lsh_bands": {"type": "keyword"},
+    "story_id": {"type": "keyword"},
+    "duplicate_of": {"type": "keyword"},
+    "entities": {"properties": {t: {"type": "keyword"} for t in ENTITY_TYPES}},
+}
+CANDIDATE_FIELDS = [
+    "id",
+    "minhash",
+    "entities",
+    "entity_mentions",
+    "story_id",
+    "duplicate_of",
+    "published_at",
+    "published_precision",
+]
+CANDIDATES_PER_ARTICLE = 50  # best-scoring matches kept per new article
+STORY_QUERY_ENTITIES = 5  # an article's top entities used to look for its story
+
+
+def dedup_fields(article: Article) -> dict[str, Any]:
+    """Fields the article document needs beyond ``Article.to_dict()``: its LSH band keys."""
+    return {"lsh_bands": band_keys(article.minhash or signature(article.body))}
+
+
+def fetch_candidates(
+    es: Elasticsearch, index_or_alias: str, articles: Sequence[Article]
+) -> list[dict[str, Any]]:
+    """Indexed records sharing an LSH band, or enough top entities, with any of ``articles``.
+
+    One multi-search, one query per article; the batch's own ids are left out. Records come back
+    as their ``_source`` restricted to CANDIDATE_FIELDS, each once, sorted by id.
+    """
+    own_ids = [a.id for a in articles]
+    searches: list[dict[str, Any]] = []
+    for article in articles:
+        should = _candidate_clauses(article)
+        if not should:
+            continue
+        searches.append({"index": index_or_alias})
+        searches.append(
+            {
+                "size": CANDIDATES_PER_ARTICLE,
+                "_source": CANDIDATE_FIELDS,
+                "query": {
+                    "bool": {
+                        "should": should,
+                        "minimum_should_match": 1,
+                        "must_not": [{"ids": {"values": own_ids}}],
+                    }
+                },
+            }
+        )
+    if not searches:
+        return []
+    found: dict[str, dict[str, Any]] = {}
+    for response in es.msearch(searches=searches)["responses"]:
+        if "error" in response:
+            raise RuntimeError(f"candidate search failed: {response['error']}")
+        for hit in response["hits"]["hits"]:
+            found.setdefault(hit["_id"], {"id": hit["_id"], **hit["_source"]})
+    return [found[key] for key in sorted(found)]
+
+
+def _candidate_clauses(article: Article) -> list[dict[str, Any]]:
+    clauses: list[dict[str, Any]] = []
+    bands = dedup_fields(article)["lsh_bands"]
+    if bands:
+        clauses.append({"terms": {"lsh_bands": bands}})
+    top = article.entity_mentions[:STORY_QUERY_ENTITIES]
+    if len(top) >= STORY_MIN_SHARED_ENTITIES:
+        clauses.append(
+            {
+                "bool": {
+                    "should": [{"term": {f"entities.{m['type']}": m["name"]}} for m in top],
+                    "minimum_should_match": STORY_MIN_SHARED_ENTITIES,
+                }
+            }
+        )
+    return clauses
