@@ -7,6 +7,11 @@ number is per core whatever else runs on the machine. Prints the best of several
 
 from __future__ import annotations
 
+import os
+
+# One BLAS thread: the number is per core, and idle BLAS threads spin on CPU time.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 import sys
 import time
 from pathlib import Path

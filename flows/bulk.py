@@ -85,9 +85,9 @@ class Operation:
         return action
 
     def payload_bytes(self) -> int:
-        header = json.dumps({self.op: {"_index": self.index, "_id": self.doc_id}})
+        header = f'{{"{self.op}":{{"_index":"{self.index}","_id":"{self.doc_id}"}}}}\n'
         body = len(self.body.encode("utf-8")) + 1 if self.body is not None else 0
-        return len(header) + 1 + body
+        return len(header.encode("utf-8")) + body
 
 
 def _dumps(doc: dict[str, Any]) -> str:

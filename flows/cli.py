@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,8 +20,14 @@ from flows.config import get_settings
 from flows.es_client import EsUnavailableError, check_connection, make_client
 
 app = typer.Typer(
-    help="Turn raw news files into a searchable Elasticsearch index.", no_args_is_help=True
+    help="Turn raw news files into a searchable Elasticsearch index.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # locals may hold credentials
 )
+# Without PREFECT_API_URL flows run on a temporary local server: give it time to start on a
+# busy machine, and keep it from phoning home.
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 local_es_app = typer.Typer(help="A local development Elasticsearch (no Docker needed).")
 app.add_typer(local_es_app, name="local-es")
 

@@ -20,21 +20,23 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 from prefect.tasks import exponential_backoff
 from pydantic import BaseModel, Field
-from transforms.dedup import assign_groups, signature
 
 from flows.bulk import index_articles
 from flows.config import Settings, get_settings
-from flows.dedup_store import fetch_candidates
-from flows.es_client import check_connection, make_client
+from flows.dedup_store import dedup_fields, fetch_candidates
+from flows.es_client import check_connection, make_client, redact_url
 from flows.extract import clean_raw
-from flows.indices import IndexState, ensure_indices
+from flows.indices import IndexPair, aliases, ensure_indices
 from flows.ner import extract_mentions
 from flows.report import RunReport
 from flows.sources import DEFAULT_INCLUDE, SourceFile, discover, read_file
 from flows.task_runner import build_task_runner
 from transforms.clean import document_id
+from transforms.dedup import assign_groups, signature
 from transforms.entities import enrich_entities
 from transforms.record import Article
+
+PIPELINE_VERSION = "1"  # bump when cleaning or enrichment changes what documents contain
 
 
 class IngestOptions(BaseModel):
@@ -130,16 +132,25 @@ def prepare_batch(
 
 
 @task(name="index-batch", **_TASK_OPTIONS)
-def index_batch(batch: PreparedBatch, settings: Settings, state: IndexState) -> RunReport:
+def index_batch(batch: PreparedBatch, settings: Settings, targets: IndexPair) -> RunReport:
     """Group with earlier articles, bulk-index, and account for every file of the batch."""
     es = make_client(settings)
-    assign_groups(batch.articles, fetch_candidates(es, state.articles_alias, batch.articles))
-    bulk = index_articles(es, settings, batch.articles, state=state)
+    assign_groups(batch.articles, fetch_candidates(es, targets.articles, batch.articles))
+    bulk = index_articles(
+        es,
+        settings,
+        batch.articles,
+        targets=targets,
+        lsh_bands=lambda article: dedup_fields(article)["lsh_bands"],
+        pipeline_version=PIPELINE_VERSION,
+    )
     report = batch.report
     report.indexed += bulk.articles_ok
     report.failed += bulk.articles_failed
-    report.failures.extend(bulk.failures)
-    report.paragraphs_indexed += bulk.paragraphs_ok
+    report.failures.extend(
+        {"source": f.get("source", f["id"]), "reason": f.get("reason", "")} for f in bulk.failures
+    )
+    report.paragraphs_indexed += bulk.paragraphs_indexed
     report.paragraphs_deleted += bulk.paragraphs_deleted
     failed_ids = {f["id"] for f in bulk.failures}
     report.count_articles([a for a in batch.articles if a.id not in failed_ids])
@@ -156,11 +167,18 @@ def ingest(options: IngestOptions | None = None) -> dict:
     options = options or IngestOptions()
     settings = get_settings()
     logger = get_run_logger()
-    started = time.perf_counter()
     es = make_client(settings)
-    logger.info("Elasticsearch %s at %s", check_connection(es, settings), settings.es_url)
-    state = ensure_indices(es, settings, create=not options.dry_run)
+    version = check_connection(es, settings)
+    logger.info("Elasticsearch %s at %s", version, redact_url(settings.es_url))
+    targets = aliases(settings) if options.dry_run else ensure_indices(es, settings).aliases
+    report = run_batches(options, settings, targets)
+    return publish_report(report)
 
+
+def run_batches(options: IngestOptions, settings: Settings, targets: IndexPair) -> RunReport:
+    """Discover the files, prepare batches on the task runner, index them in order."""
+    logger = get_run_logger()
+    started = time.perf_counter()
     files = list(discover(options.source, options.include, settings.source_root))
     batch_size = options.batch_size or settings.batch_size
     logger.info("%d files under %s, in batches of %d", len(files), options.source, batch_size)
@@ -169,32 +187,32 @@ def ingest(options: IngestOptions | None = None) -> dict:
     window: deque[PrefectFuture[PreparedBatch]] = deque()
     max_in_flight = settings.task_workers * 2  # bounded memory: never the whole corpus at once
     for done, batch_files in enumerate(_batches(files, batch_size), start=1):
-        window.append(prepare_batch.submit(batch_files, options, settings, state.articles_alias))
+        window.append(prepare_batch.submit(batch_files, options, settings, targets.articles))
         if len(window) >= max_in_flight:
-            report.merge(_finish(window.popleft().result(), options, settings, state))
-        logger.info(
-            "batch %d submitted (%d of %d files)",
-            done,
-            min(done * batch_size, len(files)),
-            len(files),
-        )
+            report.merge(_finish(window.popleft().result(), options, settings, targets))
+        submitted = min(done * batch_size, len(files))
+        logger.info("batch %d submitted (%d of %d files)", done, submitted, len(files))
     while window:
-        report.merge(_finish(window.popleft().result(), options, settings, state))
-
+        report.merge(_finish(window.popleft().result(), options, settings, targets))
     report.seconds = time.perf_counter() - started
-    summary = report.summary()
-    logger.info("run summary: %s", {k: v for k, v in summary.items() if k != "failures"})
-    create_markdown_artifact(
-        key="ingest-report", markdown=report.to_markdown(), description="newsindex ingest run"
-    )
-    return summary
+    return report
 
 
 def _finish(
-    batch: PreparedBatch, options: IngestOptions, settings: Settings, state: IndexState
+    batch: PreparedBatch, options: IngestOptions, settings: Settings, targets: IndexPair
 ) -> RunReport:
     if options.dry_run:
         batch.report.count_articles(batch.articles)
         batch.report.skipped += len(batch.articles)  # nothing written: accounted as skipped
         return batch.report
-    return index_batch(batch, settings, state)
+    return index_batch(batch, settings, targets)
+
+
+def publish_report(report: RunReport) -> dict:
+    """Log the run summary and publish it as the run's Markdown artifact."""
+    summary = report.summary()
+    get_run_logger().info("run summary: %s", {k: v for k, v in summary.items() if k != "failures"})
+    create_markdown_artifact(
+        key="ingest-report", markdown=report.to_markdown(), description="newsindex ingest run"
+    )
+    return summary

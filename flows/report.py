@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from transforms.record import Article
@@ -40,10 +40,8 @@ class RunReport:
 
     def merge(self, other: RunReport) -> None:
         """Fold another batch's report into this one."""
-        for name, value in asdict(other).items():
-            if name == "seconds":
-                continue
-            mine = getattr(self, name)
+        for name in (f.name for f in fields(self) if f.name != "seconds"):
+            mine, value = getattr(self, name), getattr(other, name)
             if isinstance(mine, Counter):
                 mine.update(value)
             elif isinstance(mine, list):

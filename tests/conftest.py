@@ -81,14 +81,26 @@ def index_prefix(request: pytest.FixtureRequest) -> Iterator[str]:
     """A unique index prefix per test; everything under it is deleted afterwards."""
     prefix = f"t{uuid.uuid4().hex[:10]}"
     yield prefix
-    if "es" in request.fixturenames:
-        client: Elasticsearch = request.getfixturevalue("es")
-        client.options(ignore_status=404).indices.delete(index=f"{prefix}*", expand_wildcards="all")
-        client.options(ignore_status=404).indices.delete_index_template(name=f"{prefix}*")
+    if "es" in request.fixturenames:  # already set up for this test: safe to use in teardown
+        delete_prefixed(request.getfixturevalue("es"), prefix)
+
+
+def delete_prefixed(client: Elasticsearch, prefix: str) -> None:
+    """Delete the indices and templates under a prefix, by name (wildcard deletes are refused)."""
+    lenient = client.options(ignore_status=404)
+    indices = list(lenient.indices.get(index=f"{prefix}*", expand_wildcards="all").keys())
+    if indices:
+        client.indices.delete(index=indices)
+    templates = lenient.indices.get_index_template(name=f"{prefix}*").get("index_templates", [])
+    for template in templates:
+        client.indices.delete_index_template(name=template["name"])
+    components = lenient.cluster.get_component_template(name=f"{prefix}*")
+    for component in components.get("component_templates", []):
+        client.cluster.delete_component_template(name=component["name"])
 
 
 @pytest.fixture
-def settings(es_url: str, index_prefix: str, tmp_path: Path) -> Settings:
+def settings(es: Elasticsearch, es_url: str, index_prefix: str, tmp_path: Path) -> Settings:
     """Settings pointing at the test server, with an isolated prefix and dead-letter file."""
     return Settings(
         _env_file=None,

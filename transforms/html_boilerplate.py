@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from lxml.etree import iterwalk
 from lxml.html import HtmlElement
 
 from transforms.data_files import compile_pattern, load_json
@@ -18,6 +19,8 @@ _SPACE = re.compile(r"\s+")
 _TOKEN_SPLIT = re.compile(r"[\s_-]+")
 _SKIP_TEXT = frozenset({"script", "style", "noscript", "template", "svg", "button", "select"})
 _NOT_BLOCKS = _SKIP_TEXT | {"main", "article"}
+_SPACED = frozenset({"p", "li", "div", "br", "h2", "h3", "figcaption"})  # end with a space
+_LISTS = frozenset({"ul", "ol"})
 MAX_BLOCK_CHARS = 3000  # a longer "related" or "share" element is a layout wrapper, not a widget
 MAX_LINK_ITEM_WORDS = 20
 MIN_LINK_ITEMS = 2  # a single linked item is a call to action more often than a teaser list
@@ -67,21 +70,29 @@ def classify_line(text: str) -> str | None:
 
 
 def element_text(element: HtmlElement) -> str:
-    """Visible text of an element, whitespace collapsed (scripts, styles and buttons skipped)."""
-    parts: list[str] = []
-    _collect(element, parts)
+    """Visible text of an element, whitespace collapsed (scripts, styles and buttons skipped).
+
+    Elements in ``_SPACED`` end with a space so that list items or paragraphs do not run
+    together. One ``iterwalk`` pass (no Python recursion) over the subtree.
+    """
+    if not isinstance(element.tag, str) or element.tag in _SKIP_TEXT:
+        return ""
+    parts = [element.text or ""]
+    walker = iterwalk(element, events=("start", "end", "comment", "pi"))
+    next(walker)  # the element's own start
+    for event, node in walker:
+        if event == "start":
+            if node.tag in _SKIP_TEXT:
+                walker.skip_subtree()
+            else:
+                parts.append(node.text or "")
+        elif node is element:
+            break
+        else:  # end of a child, or a comment / processing instruction: its text is not shown
+            if event == "end" and node.tag in _SPACED:
+                parts.append(" ")
+            parts.append(node.tail or "")
     return _SPACE.sub(" ", "".join(parts)).strip()
-
-
-def _collect(element: HtmlElement, parts: list[str]) -> None:
-    tag = element.tag if isinstance(element.tag, str) else ""
-    if tag and tag not in _SKIP_TEXT:
-        parts.append(element.text or "")
-        for child in element:
-            _collect(child, parts)
-            parts.append(child.tail or "")
-    if tag in ("p", "li", "div", "br", "h2", "h3", "figcaption"):
-        parts.append(" ")
 
 
 def _kind_of(element: HtmlElement, tags: dict[str, str]) -> str | None:
@@ -109,26 +120,37 @@ def _names_kind(names: str) -> str | None:
 
 
 def page_blocks(tree: HtmlElement) -> list[Removal]:
-    """Outermost caption, credit, related, newsletter, share, ad and nav blocks of the page."""
+    """Outermost caption, credit, related, newsletter, share, ad and nav blocks of the page.
+
+    One walk over the body: a block, once taken, is skipped whole, so nothing inside it is
+    visited again; lists met outside taken blocks are then checked for teaser link lists.
+    """
     tags = _block_index()[0]
     found: list[Removal] = []
-    taken: set[HtmlElement] = set()
+    lists: list[HtmlElement] = []
     body = tree.find(".//body")
-    for element in (body if body is not None else tree).iterdescendants():
-        if not isinstance(element.tag, str) or element.tag in _NOT_BLOCKS:
+    walker = iterwalk(body if body is not None else tree, events=("start",))
+    next(walker)  # the walk's root is not a block
+    for _, element in walker:
+        tag = element.tag
+        if tag in _NOT_BLOCKS:
             continue
         kind = _kind_of(element, tags)
-        if kind is None or any(a in taken for a in element.iterancestors()):
+        if kind is None:
+            if tag in _LISTS and element.find("li") is not None:
+                lists.append(element)
             continue
         text = element_text(element)
         if not text or (len(text) > MAX_BLOCK_CHARS and kind != "nav"):
+            if tag in _LISTS and element.find("li") is not None:
+                lists.append(element)
             continue
-        taken.add(element)
+        walker.skip_subtree()
         if kind == "caption":
             text = _split_credits(element, text, tags, found)
         if text:
             found.append(Removal(kind, text))
-    found.extend(_link_lists(tree, taken))
+    found.extend(_link_lists(lists))
     return found
 
 
@@ -145,23 +167,30 @@ def _split_credits(
     return _SPACE.sub(" ", text).strip()
 
 
-def _link_lists(tree: HtmlElement, taken: set[HtmlElement]) -> list[Removal]:
+def _link_lists(lists: list[HtmlElement]) -> list[Removal]:
     """Lists whose every item is one short link: related-story or teaser lists."""
     found: list[Removal] = []
-    for lst in tree.xpath("//ul[li] | //ol[li]"):
-        if any(a in taken for a in lst.iterancestors()) or lst in taken:
-            continue
+    for lst in lists:
         items = lst.findall("li")
-        if len(items) < MIN_LINK_ITEMS or not all(_is_link_item(li) for li in items):
+        if len(items) < MIN_LINK_ITEMS:
             continue
-        found.extend(Removal("related", element_text(li)) for li in items)
-    return [r for r in found if r.text]
+        texts = []
+        for item in items:
+            text = _link_item_text(item)
+            if text is None:
+                break
+            texts.append(text)
+        else:
+            found.extend(Removal("related", text) for text in texts)
+    return found
 
 
-def _is_link_item(item: HtmlElement) -> bool:
+def _link_item_text(item: HtmlElement) -> str | None:
+    """The text of a list item that is one short link and nothing else, else None."""
     links = item.findall(".//a")
     if len(links) != 1:
-        return False
+        return None
     text = element_text(item)
-    short = len(text.split()) <= MAX_LINK_ITEM_WORDS
-    return bool(text) and short and element_text(links[0]) == text
+    if not text or len(text.split()) > MAX_LINK_ITEM_WORDS or element_text(links[0]) != text:
+        return None
+    return text
