@@ -119,6 +119,25 @@ def run(
 
 
 @app.command()
+def rebuild(
+    source: str = typer.Argument(..., help="Every source file, to re-process into new indices"),
+    keep_old: int = typer.Option(1, help="Old index versions to keep after the swap"),
+) -> None:
+    """Re-process everything into new index versions, then swap the aliases atomically."""
+    settings = get_settings()
+    try:
+        check_connection(make_client(settings), settings)
+        sources.validate_source(source, settings.source_root)
+    except (EsUnavailableError, sources.SourceError) as exc:
+        raise fail(str(exc)) from None
+    from flows.ingest import IngestOptions
+    from flows.rebuild import rebuild_indices
+
+    summary = rebuild_indices(IngestOptions(source=source), keep_old=keep_old)
+    typer.echo(json.dumps(summary, indent=2))
+
+
+@app.command()
 def serve() -> None:
     """Serve the scheduled inbox ingest and the rebuild deployments from this process."""
     from flows.deployments import serve_deployments

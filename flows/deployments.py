@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from prefect import serve
+from prefect import Flow, serve
 from prefect.deployments.runner import RunnerDeployment
 
 from flows.ingest import IngestOptions, ingest
-from flows.rebuild import rebuild
+from flows.rebuild import rebuild_indices
 
 INGEST_DEPLOYMENT = "inbox"
 REBUILD_DEPLOYMENT = "rebuild"
@@ -31,7 +31,7 @@ def runner_deployments(inbox: str, cron: str) -> list[RunnerDeployment]:
             description="Index new and changed files from the inbox folder on a schedule.",
             tags=["newsindex"],
         ),
-        rebuild.to_deployment(
+        rebuild_indices.to_deployment(
             name=REBUILD_DEPLOYMENT,
             parameters={"options": inbox_options},
             description="Re-process everything into a new index version, then swap the aliases.",
@@ -51,9 +51,9 @@ def deploy_to_pool(inbox: str, cron: str, work_pool: str) -> list[str]:
     inbox_options = {"options": IngestOptions(source=inbox).model_dump()}
     for entrypoint, name, schedule in (
         ("flows/ingest.py:ingest", INGEST_DEPLOYMENT, cron),
-        ("flows/rebuild.py:rebuild", REBUILD_DEPLOYMENT, None),
+        ("flows/rebuild.py:rebuild_indices", REBUILD_DEPLOYMENT, None),
     ):
-        flow_from_source = ingest.from_source(source=str(PROJECT_ROOT), entrypoint=entrypoint)
+        flow_from_source = Flow.from_source(source=str(PROJECT_ROOT), entrypoint=entrypoint)
         deployment_id = flow_from_source.deploy(
             name=name,
             work_pool_name=work_pool,

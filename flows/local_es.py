@@ -22,7 +22,7 @@ import tempfile
 import time
 import urllib.request
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -169,24 +169,30 @@ class LocalElasticsearch:
     version: str = ES_VERSION
     instance_dir: Path | None = None
     process: subprocess.Popen[bytes] | None = None
+    extra_settings: dict[str, str] = field(default_factory=dict)  # more `-E key=value`
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 240.0, detach: bool = False) -> str:
-        """Start the server and wait for green; returns the server version."""
+        """Start the server and wait for green; returns the server version.
+
+        After `kill()` the instance folder is still there: starting again reuses its data.
+        """
         home = fetch_distribution(self.version)
         java = find_java()
         self.port = self.port or free_port()
         instances = cache_dir() / "instances"
         instances.mkdir(parents=True, exist_ok=True)
         instances.chmod(0o755)
-        self.instance_dir = Path(tempfile.mkdtemp(dir=instances, prefix=f"{self.port}-"))
+        if self.instance_dir is None or not self.instance_dir.is_dir():
+            self.instance_dir = Path(tempfile.mkdtemp(dir=instances, prefix=f"{self.port}-"))
         config = self.instance_dir / "config"
-        shutil.copytree(home / "config", config)
+        if not config.is_dir():
+            shutil.copytree(home / "config", config)
         for sub in ("data", "logs"):
-            (self.instance_dir / sub).mkdir()
+            (self.instance_dir / sub).mkdir(exist_ok=True)
         command = [
             str(home / "bin" / "elasticsearch"),
             "-E", "discovery.type=single-node",
@@ -198,6 +204,8 @@ class LocalElasticsearch:
             "-E", f"path.logs={self.instance_dir / 'logs'}",
             "-E", "cluster.routing.allocation.disk.threshold_enabled=false",
         ]  # fmt: skip
+        for key, value in self.extra_settings.items():
+            command += ["-E", f"{key}={value}"]
         if os.geteuid() == 0:
             user = _ensure_user()
             _chown_tree(self.instance_dir, user.pw_uid, user.pw_gid)
@@ -212,7 +220,7 @@ class LocalElasticsearch:
             "ES_PATH_CONF": str(config),
             "ES_JAVA_OPTS": f"-Xms{self.heap} -Xmx{self.heap}",
         }
-        log_file = (self.instance_dir / "stdout.log").open("wb")
+        log_file = (self.instance_dir / "stdout.log").open("ab")
         self.process = subprocess.Popen(
             command,
             stdout=log_file,
@@ -256,6 +264,13 @@ class LocalElasticsearch:
         lines = path.read_text(errors="replace").splitlines() if path.exists() else []
         kept = [line for line in lines if not line.startswith("\tat ")]
         return "\n".join(kept[-40:])
+
+    def kill(self) -> None:
+        """SIGKILL the server (a crash, for fault tests); its data folder is kept for `start()`."""
+        if self.process is not None and self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=60)
 
     def stop(self) -> None:
         """Stop the server and delete its data."""

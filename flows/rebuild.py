@@ -1,0 +1,38 @@
+"""The rebuild flow: re-process every source file into new index versions, then swap aliases.
+
+Used after a mapping or pipeline change. Searches keep answering from the old indices until
+the single atomic alias swap; if the re-ingest fails, the new indices are dropped and the
+aliases never move.
+"""
+
+from __future__ import annotations
+
+from prefect import flow, get_run_logger
+
+from flows.config import get_settings
+from flows.es_client import check_connection, make_client, redact_url
+from flows.indices import IndexPair, rebuild
+from flows.ingest import IngestOptions, publish_report, run_batches
+from flows.report import RunReport
+from flows.task_runner import build_task_runner
+
+
+@flow(name="rebuild", task_runner=build_task_runner(get_settings()), log_prints=False)
+def rebuild_indices(options: IngestOptions | None = None, keep_old: int = 1) -> dict:
+    """Re-ingest `options.source` into fresh indices and swap both aliases to them at once."""
+    options = (options or IngestOptions()).model_copy(update={"full_refresh": True})
+    settings = get_settings()
+    logger = get_run_logger()
+    es = make_client(settings)
+    version = check_connection(es, settings)
+    logger.info("rebuilding on Elasticsearch %s at %s", version, redact_url(settings.es_url))
+    report = RunReport()
+
+    def fill(targets: IndexPair) -> None:
+        report.merge(run_batches(options, settings, targets))
+        if report.failed:
+            raise RuntimeError(f"{report.failed} files failed: the aliases were not moved")
+
+    state = rebuild(es, settings, fill, keep_old=keep_old)
+    logger.info("aliases now point at %s", state.write_indices.names())
+    return publish_report(report)

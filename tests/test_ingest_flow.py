@@ -1,0 +1,160 @@
+"""The ingest flow under a real Prefect (test harness) against the real Elasticsearch."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from elasticsearch import Elasticsearch
+from prefect.testing.utilities import prefect_test_harness
+
+from flows.config import Settings, get_settings
+from flows.ingest import IngestOptions, ingest
+from flows.search import search
+from transforms.clean import clean_document
+
+pytestmark = [pytest.mark.prefect, pytest.mark.elasticsearch]
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
+
+
+@pytest.fixture(scope="module")
+def harness() -> Iterator[None]:
+    """One temporary Prefect API for the module's flow runs."""
+    with prefect_test_harness(server_startup_timeout=180):
+        yield
+
+
+@pytest.fixture
+def flow_settings(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, harness: None
+) -> Iterator[Settings]:
+    """Point the flow's process-wide settings at the test server and prefix."""
+    monkeypatch.setenv("NEWSINDEX_ES_URL", settings.es_url)
+    monkeypatch.setenv("NEWSINDEX_INDEX_PREFIX", settings.index_prefix)
+    monkeypatch.setenv("NEWSINDEX_DEAD_LETTER_PATH", str(settings.dead_letter_path))
+    get_settings.cache_clear()
+    yield get_settings()
+    get_settings.cache_clear()
+
+
+def _copy_samples(target: Path) -> list[Path]:
+    shutil.copytree(SAMPLES, target)
+    return sorted(target.iterdir())
+
+
+def _stored(es: Elasticsearch, prefix: str) -> dict[str, dict]:
+    es.indices.refresh(index=f"{prefix}-articles")
+    hits = es.search(index=f"{prefix}-articles", size=1000, query={"match_all": {}})
+    return {hit["_id"]: hit["_source"] for hit in hits["hits"]["hits"]}
+
+
+def test_vertical_slice_indexes_then_finds(
+    flow_settings: Settings, es: Elasticsearch, tmp_path: Path
+) -> None:
+    files = _copy_samples(tmp_path / "in")
+    summary = ingest(IngestOptions(source=str(tmp_path / "in")))
+    assert summary["files_seen"] == len(files) == summary["indexed"]
+    assert summary["balanced"] and summary["failed"] == 0
+
+    result = search(es, flow_settings, "strike")
+    assert result.total >= 1
+    assert any("strike" in " ".join(hit.snippets).lower() for hit in result.hits)
+    paragraphs = sum(len(clean_document(f.read_bytes(), str(f)).paragraphs) for f in files)
+    es.indices.refresh(index=f"{flow_settings.index_prefix}-paragraphs")
+    assert es.count(index=f"{flow_settings.index_prefix}-paragraphs")["count"] == paragraphs
+
+
+def test_incremental_runs_skip_unchanged_and_redo_changed(
+    flow_settings: Settings, es: Elasticsearch, tmp_path: Path
+) -> None:
+    source = tmp_path / "in"
+    files = _copy_samples(source)
+    ingest(IngestOptions(source=str(source)))
+    first = _stored(es, flow_settings.index_prefix)
+
+    again = ingest(IngestOptions(source=str(source)))
+    assert (again["skipped"], again["indexed"]) == (len(files), 0)
+    assert _stored(es, flow_settings.index_prefix) == first
+
+    changed = next(f for f in files if f.suffix == ".txt")
+    changed.write_text(changed.read_text() + "\n\nA closing paragraph added by the newsroom.\n")
+    third = ingest(IngestOptions(source=str(source)))
+    assert (third["indexed"], third["skipped"]) == (1, len(files) - 1)
+    stored = _stored(es, flow_settings.index_prefix)
+    article_id = clean_document(changed.read_bytes(), str(changed)).id
+    assert "closing paragraph added" in stored[article_id]["body"]
+
+    full = ingest(IngestOptions(source=str(source), full_refresh=True))
+    assert (full["indexed"], full["skipped"]) == (len(files), 0)
+    assert set(_stored(es, flow_settings.index_prefix)) == set(stored)
+
+
+def test_dry_run_writes_nothing(flow_settings: Settings, es: Elasticsearch, tmp_path: Path) -> None:
+    _copy_samples(tmp_path / "in")
+    summary = ingest(IngestOptions(source=str(tmp_path / "in"), dry_run=True))
+    assert summary["indexed"] == 0 and summary["balanced"]
+    assert es.indices.get(index=f"{flow_settings.index_prefix}-*") == {}
+
+
+def _write_corpus(folder: Path, copies: int) -> list[Path]:
+    """Distinct files: the samples, each with a numbered closing paragraph per copy."""
+    folder.mkdir()
+    written = []
+    for n in range(copies):
+        for sample in sorted(SAMPLES.iterdir()):
+            if sample.suffix == ".html":
+                continue
+            target = folder / f"{n:03d}-{sample.name}"
+            target.write_text(sample.read_text() + f"\n\nEditor's note number {n} for this copy.\n")
+            written.append(target)
+    return written
+
+
+def test_killed_run_then_rerun_loses_and_duplicates_nothing(
+    flow_settings: Settings, es: Elasticsearch, tmp_path: Path
+) -> None:
+    files = _write_corpus(tmp_path / "in", copies=8)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    env |= {
+        "NEWSINDEX_ES_URL": flow_settings.es_url,
+        "NEWSINDEX_INDEX_PREFIX": flow_settings.index_prefix,
+        "NEWSINDEX_DEAD_LETTER_PATH": str(flow_settings.dead_letter_path),
+        "PREFECT_HOME": str(tmp_path / "prefect-home"),
+    }
+    command = [str(Path(sys.executable).parent / "newsindex"), "run", str(tmp_path / "in")]
+    process = subprocess.Popen(
+        [*command, "--batch-size", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    alias = f"{flow_settings.index_prefix}-articles"
+    deadline = time.monotonic() + 300
+    indexed = 0
+    while time.monotonic() < deadline and process.poll() is None:
+        if es.indices.exists(index=alias):
+            indexed = es.count(index=alias)["count"]
+            if indexed:
+                break
+        time.sleep(0.2)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+    assert 0 < indexed < len(files), f"the kill came too late or too early ({indexed} indexed)"
+
+    summary = ingest(IngestOptions(source=str(tmp_path / "in")))
+    assert summary["balanced"] and summary["failed"] == 0
+    assert summary["skipped"] >= indexed
+    stored = _stored(es, flow_settings.index_prefix)
+    expected = {clean_document(f.read_bytes(), str(f)).id: f for f in files}
+    assert set(stored) == set(expected)
+    paragraphs = sum(len(clean_document(f.read_bytes(), str(f)).paragraphs) for f in files)
+    es.indices.refresh(index=f"{flow_settings.index_prefix}-paragraphs")
+    assert es.count(index=f"{flow_settings.index_prefix}-paragraphs")["count"] == paragraphs
