@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (template grammar: one sentence template per line reads best)
 """Seeded synthetic news corpus in every input shape, with the ground truth planted beside it.
 
 Usage: .venv/bin/python bench/corpus.py OUT_DIR --count N [--seed S] [--per-folder 1000]
@@ -47,27 +48,14 @@ STORY_SHARE = 0.22
 LOOKBACK = 400  # copies and follow-ups refer to one of the previous LOOKBACK documents
 _ALTERNATION = re.compile(r"\[([^\[\]]*\|[^\[\]]*)\]")  # "[a|b|c]": one of the options
 
-FIRST = (
-    "Oskar Lena Tamsin Idris Maren Corin Yusra Bettina Anselm Rhiannon Dario Nadia Emeka "
-    "Sunniva Hollis Ines Teodor Wren Farah Casimir Delphine Ruairi Odile Piet Zofia Arjun "
-    "Mireille Bram Celeste Joaquim Kalinda Lorcan Signe Tobias Vesna Anouk Benedikt Ilse "
-    "Matthias Oona Priscilla Hamza Greta Leopold Amara Soren Noor Felix Ottilie Rafael"
-).split()
-SURNAME_A = (
-    "Hal Bren Vos Kell Mor Ashe Lind Tor Quill Dun Fenn Gar Holt Ives Marr Pell Rook "
-    "Strand Wick Yar Ebb Cald Dray Orm Thal"
-).split()
-SURNAME_B = (
-    "ner strom wood by ford ley stead ton hart well ridge combe gard mere lowe vik holm sen "
-    "dale croft"
-).split()
-TOWN_A = "Ash Bram Cor Dun Eld Fal Gris Hal Kes Lor Mar Nor Oak Pen Quen Rav Sel Tarn Ul Ver Wend Yell".split()
-TOWN_B = "mouth bridge haven holm wick ford minster by stow field port ton ley dale".split()
-MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
-DAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
-NUMBER_WORDS = "two three four five six seven eight nine ten eleven twelve".split()
+FIRST = ["Oskar", "Lena", "Tamsin", "Idris", "Maren", "Corin", "Yusra", "Bettina", "Anselm", "Rhiannon", "Dario", "Nadia", "Emeka", "Sunniva", "Hollis", "Ines", "Teodor", "Wren", "Farah", "Casimir", "Delphine", "Ruairi", "Odile", "Piet", "Zofia", "Arjun", "Mireille", "Bram", "Celeste", "Joaquim", "Kalinda", "Lorcan", "Signe", "Tobias", "Vesna", "Anouk", "Benedikt", "Ilse", "Matthias", "Oona", "Priscilla", "Hamza", "Greta", "Leopold", "Amara", "Soren", "Noor", "Felix", "Ottilie", "Rafael"]
+SURNAME_A = ["Hal", "Bren", "Vos", "Kell", "Mor", "Ashe", "Lind", "Tor", "Quill", "Dun", "Fenn", "Gar", "Holt", "Ives", "Marr", "Pell", "Rook", "Strand", "Wick", "Yar", "Ebb", "Cald", "Dray", "Orm", "Thal"]
+SURNAME_B = ["ner", "strom", "wood", "by", "ford", "ley", "stead", "ton", "hart", "well", "ridge", "combe", "gard", "mere", "lowe", "vik", "holm", "sen", "dale", "croft"]
+TOWN_A = ["Ash", "Bram", "Cor", "Dun", "Eld", "Fal", "Gris", "Hal", "Kes", "Lor", "Mar", "Nor", "Oak", "Pen", "Quen", "Rav", "Sel", "Tarn", "Ul", "Ver", "Wend", "Yell"]
+TOWN_B = ["mouth", "bridge", "haven", "holm", "wick", "ford", "minster", "by", "stow", "field", "port", "ton", "ley", "dale"]
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+NUMBER_WORDS = ["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
 
 # Topic vocabularies: who acts, over what, and the words the grammar slots in.
 TOPICS: list[dict[str, list[str] | str]] = [
@@ -78,16 +66,31 @@ TOPICS: list[dict[str, list[str] | str]] = [
         "issue": ["automation plans", "a pay offer", "shift patterns", "pension changes"],
         "thing": ["the pay offer", "the new rota", "the automation plan", "the pension scheme"],
         "org": ["{town} Transport Workers' Union", "{town} Port Authority", "{sur} Logistics"],
-        "heads": ["Talks Break Down", "Pickets at the Gate", "Employers Respond", "What Happens Now"],
+        "heads": [
+            "Talks Break Down",
+            "Pickets at the Gate",
+            "Employers Respond",
+            "What Happens Now",
+        ],
     },
     {
         "kicker": "Flooding",
         "action": ["flood", "storm surge", "downpour"],
         "group": ["residents", "shopkeepers", "farmers", "families"],
         "issue": ["flood defences", "drainage repairs", "insurance payouts", "river dredging"],
-        "thing": ["the flood wall", "the drainage scheme", "the emergency fund", "the pumping station"],
+        "thing": [
+            "the flood wall",
+            "the drainage scheme",
+            "the emergency fund",
+            "the pumping station",
+        ],
         "org": ["{town} Borough Council", "{town} Water Board", "{sur} Civil Engineering"],
-        "heads": ["Streets Under Water", "Clean-up Begins", "Questions for the Council", "Help Available"],
+        "heads": [
+            "Streets Under Water",
+            "Clean-up Begins",
+            "Questions for the Council",
+            "Help Available",
+        ],
     },
     {
         "kicker": "Local politics",
@@ -96,7 +99,12 @@ TOPICS: list[dict[str, list[str] | str]] = [
         "issue": ["library closures", "parking charges", "a housing levy", "school transport"],
         "thing": ["the budget", "the levy", "the spending plan", "the closure list"],
         "org": ["{town} Borough Council", "{town} Residents' Association", "{sur} Property Group"],
-        "heads": ["A Narrow Majority", "Opposition Warns of Cuts", "Residents Pack the Gallery", "Next Steps"],
+        "heads": [
+            "A Narrow Majority",
+            "Opposition Warns of Cuts",
+            "Residents Pack the Gallery",
+            "Next Steps",
+        ],
     },
     {
         "kicker": "Business",
@@ -105,7 +113,12 @@ TOPICS: list[dict[str, list[str] | str]] = [
         "issue": ["redundancy terms", "the sale of the site", "relocation costs", "lost orders"],
         "thing": ["the takeover bid", "the redundancy package", "the rescue plan", "the site sale"],
         "org": ["{sur} Industries", "{town} Chamber of Commerce", "{sur} & {sur2} Holdings"],
-        "heads": ["Shock on the Shop Floor", "A Rescue Bid", "Suppliers Count the Cost", "Looking for Buyers"],
+        "heads": [
+            "Shock on the Shop Floor",
+            "A Rescue Bid",
+            "Suppliers Count the Cost",
+            "Looking for Buyers",
+        ],
     },
     {
         "kicker": "Health",
@@ -114,7 +127,12 @@ TOPICS: list[dict[str, list[str] | str]] = [
         "issue": ["waiting times", "staff shortages", "the night service", "ambulance delays"],
         "thing": ["the merger plan", "the new ward", "the recruitment drive", "the night clinic"],
         "org": ["{town} General Hospital", "{town} Health Trust", "{sur} Care Partners"],
-        "heads": ["Patients Wait Longer", "Staff Speak Out", "Trust Defends Plan", "A Review Ordered"],
+        "heads": [
+            "Patients Wait Longer",
+            "Staff Speak Out",
+            "Trust Defends Plan",
+            "A Review Ordered",
+        ],
     },
     {
         "kicker": "Environment",
@@ -123,7 +141,12 @@ TOPICS: list[dict[str, list[str] | str]] = [
         "issue": ["fire breaks", "water supplies", "evacuation routes", "grazing rules"],
         "thing": ["the evacuation order", "the fire break", "the recovery fund", "the grazing ban"],
         "org": ["{town} Fire and Rescue Service", "{town} Heath Trust", "{sur} Forestry"],
-        "heads": ["Crews Work Through the Night", "Homes Evacuated", "How the Fire Spread", "Recovery Plans"],
+        "heads": [
+            "Crews Work Through the Night",
+            "Homes Evacuated",
+            "How the Fire Spread",
+            "Recovery Plans",
+        ],
     },
     {
         "kicker": "Transport",
@@ -132,7 +155,12 @@ TOPICS: list[dict[str, list[str] | str]] = [
         "issue": ["diversion routes", "ticket prices", "construction delays", "a toll plan"],
         "thing": ["the bridge repair", "the bypass", "the new timetable", "the toll"],
         "org": ["{town} Highways Agency", "{sur} Rail Contractors", "{town} Commuters' Group"],
-        "heads": ["Long Diversions", "Contractors Blame Weather", "Traders Worried", "Reopening Date Set"],
+        "heads": [
+            "Long Diversions",
+            "Contractors Blame Weather",
+            "Traders Worried",
+            "Reopening Date Set",
+        ],
     },
     {
         "kicker": "Science",
@@ -140,14 +168,22 @@ TOPICS: list[dict[str, list[str] | str]] = [
         "group": ["researchers", "students", "anglers", "beekeepers"],
         "issue": ["declining eel numbers", "soil acidity", "a rare beetle", "coastal erosion"],
         "thing": ["the survey", "the study", "the sampling programme", "the data"],
-        "org": ["{town} Institute of Marine Studies", "University of {town}", "{sur} Field Station"],
+        "org": [
+            "{town} Institute of Marine Studies",
+            "University of {town}",
+            "{sur} Field Station",
+        ],
         "heads": ["What the Team Found", "Doubts Over Method", "Wider Lessons", "More Work Needed"],
     },
 ]
 
 ROLES = [
-    "chief executive of {org}", "a spokesperson for {org}", "chair of {org}",
-    "a director at {org}", "the secretary of {org}", "a senior official at {org}",
+    "chief executive of {org}",
+    "a spokesperson for {org}",
+    "chair of {org}",
+    "a director at {org}",
+    "the secretary of {org}",
+    "a senior official at {org}",
 ]
 LOCAL_ROLES = ["a resident of {town}", "who runs a cafe in {town}", "a {group_one} from {town}"]
 SENTENCES = [
@@ -168,10 +204,30 @@ SENTENCES = [
     "[Traders|Shops|Cafes|Pubs] near {venue} [reported|described|complained of] {biz_effect} during the {action}.",
     "In {year_past} a [similar|comparable|bitter] dispute over {issue} [lasted|dragged on for|ran for] {num_word} [weeks|months] in {town}.",
 ]
-QUOTE_SUBJECTS = ["Nobody", "Not one person", "None of the managers", "No one at {org}", "Hardly anyone", "Nobody in {town}"]
+QUOTE_SUBJECTS = [
+    "Nobody",
+    "Not one person",
+    "None of the managers",
+    "No one at {org}",
+    "Hardly anyone",
+    "Nobody in {town}",
+]
 QUOTE_VERBS = ["asked", "consulted", "listened to", "spoke to", "wrote to", "thought about"]
-QUOTE_OBJECTS = ["the people who do the work", "the families on our street", "the {group}", "anyone outside the office", "those of us who live here"]
-QUOTE_TAILS = ["before deciding", "until it was too late", "at any point this year", "and now we pay the price", "even once", "when it mattered"]
+QUOTE_OBJECTS = [
+    "the people who do the work",
+    "the families on our street",
+    "the {group}",
+    "anyone outside the office",
+    "those of us who live here",
+]
+QUOTE_TAILS = [
+    "before deciding",
+    "until it was too late",
+    "at any point this year",
+    "and now we pay the price",
+    "even once",
+    "when it mattered",
+]
 QUOTES = ["{q_subject} {q_verb} {q_object} {q_tail}"]
 QUOTES2 = [
     "[My neighbours and I|We|Half the street] have lost count of the [letters|emails|complaints] we have [written|sent]",
@@ -180,28 +236,69 @@ QUOTES2 = [
     "I support the plan in principle but the timing [could hardly be worse|is terrible|is baffling]",
     "Everyone [on our street|I know|in the village] is worried about [next winter|the bills|what happens next]",
 ]
-STANCES = ["remained committed to", "was reviewing", "stood by", "had paused work on", "would revise"]
+STANCES = [
+    "remained committed to",
+    "was reviewing",
+    "stood by",
+    "had paused work on",
+    "would revise",
+]
 NEXT_STEPS = [
-    "publish a revised timetable within a fortnight", "hold a public meeting next month",
-    "ask an independent panel to review the figures", "set out its position in writing",
+    "publish a revised timetable within a fortnight",
+    "hold a public meeting next month",
+    "ask an independent panel to review the figures",
+    "set out its position in writing",
 ]
 CRITICISMS = [
-    "had been rushed through without proper scrutiny", "left too many questions unanswered",
-    "relied on figures that were years out of date", "would hit the poorest households hardest",
+    "had been rushed through without proper scrutiny",
+    "left too many questions unanswered",
+    "relied on figures that were years out of date",
+    "would hit the poorest households hardest",
 ]
 REACTIONS = [
-    "called for the decision to be delayed", "would seek legal advice",
-    "planned to raise the matter at the next full meeting", "was considering its options",
+    "called for the decision to be delayed",
+    "would seek legal advice",
+    "planned to raise the matter at the next full meeting",
+    "was considering its options",
 ]
-DEMANDS = ["reopen negotiations", "publish its cost estimates", "hold an independent review", "halt the plan"]
-OUTCOMES = ["be delayed until next year", "cost far more than planned", "be scrapped altogether", "need fresh approval"]
+DEMANDS = [
+    "reopen negotiations",
+    "publish its cost estimates",
+    "hold an independent review",
+    "halt the plan",
+]
+OUTCOMES = [
+    "be delayed until next year",
+    "cost far more than planned",
+    "be scrapped altogether",
+    "need fresh approval",
+]
 FINDINGS = [
-    "had waited longer than the national average", "said they had not been told of the change",
-    "expected conditions to get worse", "backed a fresh vote on the plan",
+    "had waited longer than the national average",
+    "said they had not been told of the change",
+    "expected conditions to get worse",
+    "backed a fresh vote on the plan",
 ]
-PAST_EVENTS = ["held a week of protests", "won a partial concession", "forced a public inquiry", "staged a one-day stoppage"]
-BIZ_EFFECTS = ["a sharp fall in trade", "cancelled bookings", "deliveries held up for days", "empty tables at lunchtime"]
-VENUES = ["the town hall", "the north gate", "the civic centre", "the main depot", "the railway station", "the harbour office"]
+PAST_EVENTS = [
+    "held a week of protests",
+    "won a partial concession",
+    "forced a public inquiry",
+    "staged a one-day stoppage",
+]
+BIZ_EFFECTS = [
+    "a sharp fall in trade",
+    "cancelled bookings",
+    "deliveries held up for days",
+    "empty tables at lunchtime",
+]
+VENUES = [
+    "the town hall",
+    "the north gate",
+    "the civic centre",
+    "the main depot",
+    "the railway station",
+    "the harbour office",
+]
 ORDINALS = ["second", "third", "fourth", "first"]
 TITLES = [
     "{Town} {group} {action} over {issue} enters {day_word} day",
@@ -227,17 +324,25 @@ CAPTIONS = [
 AGENCIES = ["AP", "PA", "Reuters", "AFP via Getty Images", "EPA"]
 PHOTO_AGENCIES = ["Getty Images", "PA", "Reuters", "Alamy"]
 TEXT_FOOTERS = [
-    ("independent.co.uk", "independent"), ("reuters.com", "reuters"), ("apnews.com", "ap"),
-    ("bbc.co.uk", "bbc"), ("valleyherald.example", None),
+    ("independent.co.uk", "independent"),
+    ("reuters.com", "reuters"),
+    ("apnews.com", "ap"),
+    ("bbc.co.uk", "bbc"),
+    ("valleyherald.example", None),
 ]
-MD_NEWSLETTERS = [("First Edition", "guardian"), ("Morning Mail", "guardian"), ("Down to Earth", "guardian")]
+MD_NEWSLETTERS = [
+    ("First Edition", "guardian"),
+    ("Morning Mail", "guardian"),
+    ("Down to Earth", "guardian"),
+]
 MD_NEWSLETTER_BLURBS = [
     "A short weekday briefing on the stories that shaped the day, written by our editors",
     "The main headlines and one longer read, in your inbox before breakfast",
 ]
 REGIONAL_MASTHEADS = [("mangalore today", "Mangalore Today", "mangalore_today")]
 HTML_SITES = [
-    ("Reuters", "www.reuters.com", "reuters"), ("BBC News", "www.bbc.co.uk", "bbc"),
+    ("Reuters", "www.reuters.com", "reuters"),
+    ("BBC News", "www.bbc.co.uk", "bbc"),
     ("The Washington Post", "www.washingtonpost.com", "washington_post"),
     ("The Fenmouth Courier", "www.fenmouthcourier.example", None),
     ("Kestrel Valley Times", "www.kestrelvalleytimes.example", None),
@@ -306,32 +411,60 @@ def _fill(rng: random.Random, event: Event, template: str) -> str:
     topic, w = event.topic, event.words
     group = rng.choice([w["group"], w["group"], rng.choice(topic["group"])])
     values = {
-        "person": person, "local": local, "surname": person.split()[-1], "role": role,
+        "person": person,
+        "local": local,
+        "surname": person.split()[-1],
+        "role": role,
         "local_role": local_role.format(town=event.town, group_one=group.rstrip("s")),
-        "org": event.orgs[0], "org2": event.orgs[1], "Org": event.orgs[rng.randrange(2)],
-        "town": event.town, "Town": event.town, "group": group, "Group": group.capitalize(),
+        "org": event.orgs[0],
+        "org2": event.orgs[1],
+        "Org": event.orgs[rng.randrange(2)],
+        "town": event.town,
+        "Town": event.town,
+        "group": group,
+        "Group": group.capitalize(),
         "issue": w["issue"] if rng.random() < 0.7 else rng.choice(topic["issue"]),
-        "thing": w["thing"], "action": w["action"], "action_cap": w["action"].capitalize(),
-        "num_word": rng.choice(NUMBER_WORDS), "month": rng.choice(MONTHS),
-        "day": rng.choice(DAYS), "n": f"{rng.randrange(40, 4000):,}", "n2": rng.randrange(12, 900),
-        "quote": rng.choice(QUOTES), "quote2": rng.choice(QUOTES2), "venue": rng.choice(VENUES),
-        "stance": rng.choice(STANCES), "next_step": rng.choice(NEXT_STEPS),
-        "ordinal": rng.choice(ORDINALS), "year_past": rng.randrange(1990, 2018),
-        "past_event": rng.choice(PAST_EVENTS), "money": f"£{rng.randrange(2, 90)}.{rng.randrange(10)}m",
-        "money2": f"£{rng.randrange(1, 40)}.{rng.randrange(10)}m", "criticism": rng.choice(CRITICISMS),
-        "reaction": rng.choice(REACTIONS), "demand": rng.choice(DEMANDS),
-        "outcome": rng.choice(OUTCOMES), "pct": rng.randrange(11, 89),
-        "finding": rng.choice(FINDINGS), "biz_effect": rng.choice(BIZ_EFFECTS),
-        "criticism_short": rng.choice(CRITICISM_SHORT), "consequence": rng.choice(CONSEQUENCES),
-        "day_word": rng.choice(DAY_WORDS), "Surname": event.people[0][0].split()[-1],
+        "thing": w["thing"],
+        "action": w["action"],
+        "action_cap": w["action"].capitalize(),
+        "num_word": rng.choice(NUMBER_WORDS),
+        "month": rng.choice(MONTHS),
+        "day": rng.choice(DAYS),
+        "n": f"{rng.randrange(40, 4000):,}",
+        "n2": rng.randrange(12, 900),
+        "quote": rng.choice(QUOTES),
+        "quote2": rng.choice(QUOTES2),
+        "venue": rng.choice(VENUES),
+        "stance": rng.choice(STANCES),
+        "next_step": rng.choice(NEXT_STEPS),
+        "ordinal": rng.choice(ORDINALS),
+        "year_past": rng.randrange(1990, 2018),
+        "past_event": rng.choice(PAST_EVENTS),
+        "money": f"£{rng.randrange(2, 90)}.{rng.randrange(10)}m",
+        "money2": f"£{rng.randrange(1, 40)}.{rng.randrange(10)}m",
+        "criticism": rng.choice(CRITICISMS),
+        "reaction": rng.choice(REACTIONS),
+        "demand": rng.choice(DEMANDS),
+        "outcome": rng.choice(OUTCOMES),
+        "pct": rng.randrange(11, 89),
+        "finding": rng.choice(FINDINGS),
+        "biz_effect": rng.choice(BIZ_EFFECTS),
+        "criticism_short": rng.choice(CRITICISM_SHORT),
+        "consequence": rng.choice(CONSEQUENCES),
+        "day_word": rng.choice(DAY_WORDS),
+        "Surname": event.people[0][0].split()[-1],
     }
     values.update(
         q_subject=rng.choice(QUOTE_SUBJECTS).format(org=event.orgs[0], town=event.town),
-        q_verb=rng.choice(QUOTE_VERBS), q_object=rng.choice(QUOTE_OBJECTS).format(group=group),
-        q_tail=rng.choice(QUOTE_TAILS), year_past2=rng.randrange(2019, 2025),
+        q_verb=rng.choice(QUOTE_VERBS),
+        q_object=rng.choice(QUOTE_OBJECTS).format(group=group),
+        q_tail=rng.choice(QUOTE_TAILS),
+        year_past2=rng.randrange(2019, 2025),
     )
     values["quote"] = values["quote"].format(**values)
-    values["quote2"] = _ALTERNATION.sub(lambda m: rng.choice(m.group(1).split("|")), values["quote2"])
+    values["quote2"] = _ALTERNATION.sub(
+        lambda m: rng.choice(m.group(1).split("|")), values["quote2"]
+    )
     template = _ALTERNATION.sub(lambda m: rng.choice(m.group(1).split("|")), template)
     text = template.format(**values)
     return text[0].upper() + text[1:]
@@ -374,14 +507,20 @@ def make_draft(seed: int, index: int, event: Event) -> Draft:
 def near_copy(draft: Draft, rng: random.Random) -> Draft:
     """A revision or syndicated copy: one paragraph cut or added, one figure changed."""
     sections = [(head, list(paras)) for head, paras in draft.sections]
-    head, paras = sections[-1]
+    _, paras = sections[-1]
     if rng.random() < 0.5 and len(paras) > 1:
         paras.pop(rng.randrange(len(paras)))
     else:
         paras.append(_paragraph(rng, draft.event))
-    head, first = sections[0]
-    first[0] = first[0].replace(" on ", f" late on {rng.choice(DAYS)} or ", 1) if rng.random() < 0.3 else first[0]
-    return Draft(draft.event, draft.title, draft.standfirst, draft.authors, sections, draft.captions, 1)
+    _, first = sections[0]
+    first[0] = (
+        first[0].replace(" on ", f" late on {rng.choice(DAYS)} or ", 1)
+        if rng.random() < 0.3
+        else first[0]
+    )
+    return Draft(
+        draft.event, draft.title, draft.standfirst, draft.authors, sections, draft.captions, 1
+    )
 
 
 @dataclass
@@ -441,8 +580,12 @@ def _title_case(text: str) -> str:
 
 def _truth(draft: Draft, **fields: object) -> dict:
     base: dict = {
-        "title": draft.title, "authors": list(draft.authors), "published_at": None,
-        "published_precision": None, "paragraphs": _paragraphs(draft), "removed": [],
+        "title": draft.title,
+        "authors": list(draft.authors),
+        "published_at": None,
+        "published_precision": None,
+        "paragraphs": _paragraphs(draft),
+        "removed": [],
         "outlet": None,
     }
     base.update(fields)
@@ -495,28 +638,71 @@ def render_markdown(draft: Draft, rng: random.Random) -> Rendered:
     paras = _paragraphs(draft)
     cut = min(len(paras), 4)
     blurb = rng.choice(MD_NEWSLETTER_BLURBS)
-    block = [f"### Sign up to **{newsletter}**", " Free newsletter", blurb, "Enter your email address", "Sign up"]
+    block = [
+        f"### Sign up to **{newsletter}**",
+        " Free newsletter",
+        blurb,
+        "Enter your email address",
+        "Sign up",
+    ]
     teasers = []
     for _ in range(2):
         other = make_event(rng.randrange(10**6), rng.randrange(10**6))
         teasers.append(_fill(rng, other, rng.choice(TITLES)))
     ages = [f"{rng.randint(1, 23)}h ago", f"{rng.randint(1, 6)}d ago"]
     lines = [
-        "", "", f"**{event.topic['kicker']}**", "", f"# {draft.title}", "", draft.standfirst,
-        "", "", "", caption, "", f"**{byline}**", "", date_line, "",
+        "",
+        "",
+        f"**{event.topic['kicker']}**",
+        "",
+        f"# {draft.title}",
+        "",
+        draft.standfirst,
+        "",
+        "",
+        "",
+        caption,
+        "",
+        f"**{byline}**",
+        "",
+        date_line,
+        "",
     ]
     for paragraph in paras[:cut]:
         lines += [_md_inline(paragraph, event.town, rng), ""]
     lines += [block[0], block[1], "", block[2], "", block[3], "", block[4], ""]
     for paragraph in paras[cut:]:
         lines += [_md_inline(paragraph, event.town, rng), ""]
-    lines += ["## More on this story", "", teasers[0], "", ages[0], "", "", "", teasers[1], "", ages[1], "", "", "", "**Most viewed**"]
-    removed = [["caption", caption[2:]], *(["newsletter", b.replace("**", "").lstrip("# ").strip()] for b in block)]
+    lines += [
+        "## More on this story",
+        "",
+        teasers[0],
+        "",
+        ages[0],
+        "",
+        "",
+        "",
+        teasers[1],
+        "",
+        ages[1],
+        "",
+        "",
+        "",
+        "**Most viewed**",
+    ]
+    removed = [
+        ["caption", caption[2:]],
+        *(["newsletter", b.replace("**", "").lstrip("# ").strip()] for b in block),
+    ]
     removed += [["related", "More on this story"], ["related", teasers[0]], ["related", ages[0]]]
     removed += [["related", teasers[1]], ["related", ages[1]], ["most_viewed", "Most viewed"]]
     truth = _truth(
-        draft, published_at=f"{when:%Y-%m-%dT%H:%M}:00+00:00", published_precision="minute",
-        removed=removed, outlet=outlet, standfirst=draft.standfirst,
+        draft,
+        published_at=f"{when:%Y-%m-%dT%H:%M}:00+00:00",
+        published_precision="minute",
+        removed=removed,
+        outlet=outlet,
+        standfirst=draft.standfirst,
     )
     return Rendered("\n".join(lines), truth)
 
@@ -539,7 +725,9 @@ def render_wordpress(draft: Draft, rng: random.Random) -> Rendered:
     lines += [trailing, "", "Exit mobile version"]
     day = when.replace(hour=0, minute=0) if day_precise else when.replace(day=1, hour=0, minute=0)
     truth = _truth(
-        draft, title=title, published_at=f"{day:%Y-%m-%dT%H:%M}:00+00:00",
+        draft,
+        title=title,
+        published_at=f"{day:%Y-%m-%dT%H:%M}:00+00:00",
         published_precision="day" if day_precise else "month",
         removed=[["empty_heading", trailing], ["navigation", "Exit mobile version"]],
     )
@@ -557,7 +745,12 @@ def render_regional(draft: Draft, rng: random.Random) -> Rendered:
         if head:
             lines += [_title_case(head), ""]
         for paragraph in paras:
-            lines += [f"{event.town}, {when:%B} {when.day}, {when.year}: {paragraph}" if first else paragraph, ""]
+            lines += [
+                f"{event.town}, {when:%B} {when.day}, {when.year}: {paragraph}"
+                if first
+                else paragraph,
+                "",
+            ]
             first = False
         if n == 0:
             lines += ["", lone, "", "\u00a0 ", ""]
@@ -565,8 +758,12 @@ def render_regional(draft: Draft, rng: random.Random) -> Rendered:
             lines += ["\u00a0"]
     day = when.replace(hour=0, minute=0)
     truth = _truth(
-        draft, authors=[], published_at=f"{day:%Y-%m-%dT%H:%M}:00+00:00", published_precision="day",
-        removed=[["masthead", masthead], ["caption", lone]], outlet=outlet,
+        draft,
+        authors=[],
+        published_at=f"{day:%Y-%m-%dT%H:%M}:00+00:00",
+        published_precision="day",
+        removed=[["masthead", masthead], ["caption", lone]],
+        outlet=outlet,
     )
     return Rendered("\n".join(lines), truth)
 
@@ -583,7 +780,10 @@ def render_html(draft: Draft, rng: random.Random) -> Rendered:
     caption = draft.captions[0] + "."
     newsletter = f"Sign up to {event.town} Morning"
     blurb = "The day's local news in one short email, every weekday. Unsubscribe at any time."
-    related = [_fill(rng, make_event(rng.randrange(10**6), rng.randrange(10**6)), rng.choice(TITLES)) for _ in range(3)]
+    related = [
+        _fill(rng, make_event(rng.randrange(10**6), rng.randrange(10**6)), rng.choice(TITLES))
+        for _ in range(3)
+    ]
     nav = rng.sample(HTML_NAV, 4)
     body: list[str] = []
     for n, (head, paras) in enumerate(draft.sections):
@@ -599,7 +799,10 @@ def render_html(draft: Draft, rng: random.Random) -> Rendered:
                 "    </aside>",
             ]
     page = [
-        "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
         f"<title>{e(draft.title)} | {e(site)}</title>",
         f'<meta property="og:site_name" content="{e(site)}">',
         f'<meta property="og:title" content="{e(draft.title)}">',
@@ -607,40 +810,72 @@ def render_html(draft: Draft, rng: random.Random) -> Rendered:
         f'<meta property="og:url" content="{url}">',
         f'<meta property="article:published_time" content="{stamp}">',
         f'<meta name="author" content="{e(", ".join(draft.authors))}">',
-        f'<link rel="canonical" href="{url}">', "</head>", "<body>",
-        '<header class="masthead">', '  <nav class="site-nav"><ul>',
+        f'<link rel="canonical" href="{url}">',
+        "</head>",
+        "<body>",
+        '<header class="masthead">',
+        '  <nav class="site-nav"><ul>',
         "    " + "".join(f'<li><a href="/{w.lower()}">{w}</a></li>' for w in nav),
-        "  </ul></nav>", "</header>", "<main>", "<article>", f"  <h1>{e(draft.title)}</h1>",
-        '  <p class="byline">By ' + " and ".join(
-            f'<a rel="author" href="/staff/{a.lower().replace(" ", "-")}">{e(a)}</a>' for a in draft.authors
-        ) + "</p>",
+        "  </ul></nav>",
+        "</header>",
+        "<main>",
+        "<article>",
+        f"  <h1>{e(draft.title)}</h1>",
+        '  <p class="byline">By '
+        + " and ".join(
+            f'<a rel="author" href="/staff/{a.lower().replace(" ", "-")}">{e(a)}</a>'
+            for a in draft.authors
+        )
+        + "</p>",
         f'  <time datetime="{stamp}">{when:%a} {when.day} {when:%b %Y %H.%M} GMT</time>',
         '  <div class="share-buttons"><a href="#">Share on Facebook</a> <a href="#">Share on X</a> <a href="#">Email</a></div>',
-        "  <figure>", f'    <img src="/img/{event.story}.jpg" alt="{e(caption)}">',
+        "  <figure>",
+        f'    <img src="/img/{event.story}.jpg" alt="{e(caption)}">',
         f'    <figcaption>{e(caption)} <span class="credit">{e(credit)}</span></figcaption>',
-        "  </figure>", '  <div class="article-body">', *body, "  </div>",
-        '  <section class="related-links">', "    <h3>Related stories</h3>", "    <ul>",
+        "  </figure>",
+        '  <div class="article-body">',
+        *body,
+        "  </div>",
+        '  <section class="related-links">',
+        "    <h3>Related stories</h3>",
+        "    <ul>",
         *(f'      <li><a href="/news/{i}">{e(t)}</a></li>' for i, t in enumerate(related)),
-        "    </ul>", "  </section>", "</article>", "</main>",
+        "    </ul>",
+        "  </section>",
+        "</article>",
+        "</main>",
         f'<footer class="site-footer"><p>© {when.year} {e(site)}. All rights reserved.</p></footer>',
-        "</body>", "</html>",
+        "</body>",
+        "</html>",
     ]
     removed = [
-        ["nav", " ".join(nav)], ["caption", caption], ["credit", credit],
-        ["newsletter", newsletter], ["newsletter", blurb], ["related", "Related stories"],
-        *(["related", t] for t in related), ["share", "Share on Facebook"],
+        ["nav", " ".join(nav)],
+        ["caption", caption],
+        ["credit", credit],
+        ["newsletter", newsletter],
+        ["newsletter", blurb],
+        ["related", "Related stories"],
+        *(["related", t] for t in related),
+        ["share", "Share on Facebook"],
         ["footer", f"© {when.year} {site}. All rights reserved."],
     ]
     truth = _truth(
-        draft, published_at=stamp, published_precision="minute", removed=removed, outlet=outlet,
+        draft,
+        published_at=stamp,
+        published_precision="minute",
+        removed=removed,
+        outlet=outlet,
         standfirst=draft.standfirst,
     )
     return Rendered("\n".join(page) + "\n", truth)
 
 
 RENDERERS = {
-    "text": render_text, "markdown": render_markdown, "wordpress": render_wordpress,
-    "regional": render_regional, "html": render_html,
+    "text": render_text,
+    "markdown": render_markdown,
+    "wordpress": render_wordpress,
+    "regional": render_regional,
+    "html": render_html,
 }
 
 
@@ -650,7 +885,10 @@ def document(seed: int, index: int) -> Rendered:
     draft = draft_for(seed, p)
     rendered = RENDERERS[p.shape](draft, _rng(seed, index, "render"))
     rendered.truth.update(
-        index=index, shape=p.shape, duplicate_group=p.duplicate_group, story=p.story,
+        index=index,
+        shape=p.shape,
+        duplicate_group=p.duplicate_group,
+        story=p.story,
     )
     return rendered
 
@@ -683,8 +921,12 @@ def write_corpus(out: Path, count: int, seed: int = 7, per_folder: int = 1000) -
             shapes[rendered.truth["shape"]] += 1
             truth_file.write(json.dumps({"path": rel, **rendered.truth}, ensure_ascii=False) + "\n")
     manifest = {
-        "generator_version": GENERATOR_VERSION, "count": count, "seed": seed,
-        "per_folder": per_folder, "bytes": total_bytes, "shapes": shapes,
+        "generator_version": GENERATOR_VERSION,
+        "count": count,
+        "seed": seed,
+        "per_folder": per_folder,
+        "bytes": total_bytes,
+        "shapes": shapes,
         "seconds": round(time.perf_counter() - started, 2),
     }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2))

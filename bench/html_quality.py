@@ -10,8 +10,11 @@ Metric, as in ScrapingHub's article-extraction-benchmark (``evaluate.py``):
   precision = tp/(tp+fp), recall = tp/(tp+fn), both 1.0 when fp == fn == 0 and 0.0 when the
   numerator and the respective error are both 0 (an empty prediction has precision 0);
 - precision and recall are averaged over pages and F1 is computed from the two means.
-Both extractors get the same decoded page text. Timing is CPU time per page, the best of
-``--repeat`` alternating runs.
+Both extractors get the same decoded page text. Timing is CPU time (``time.process_time``) of
+each call, so other processes on a busy machine count for neither: every page is run
+``--repeat`` times by both extractors back to back, the one going first alternating between
+repeats, and a page's time is the median of its runs. Reported: the mean of those per-page
+times (the cost of the whole set, and the ratio that matters for a batch) and their median.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import trafilatura
@@ -108,29 +112,47 @@ def _f1(scores: tuple[float, float]) -> tuple[float, float, float]:
     return (2 * precision * recall / (precision + recall) if precision + recall else 0.0, *scores)
 
 
+@dataclass(frozen=True, slots=True)
+class Timing:
+    """Per-page CPU times of one extractor in ms, each the median of its repeated runs."""
+
+    pages_ms: list[float]
+
+    @property
+    def mean(self) -> float:
+        return statistics.mean(self.pages_ms)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.pages_ms)
+
+
 def timed(
     fns: dict[str, Callable[[str], object]], pages: list[tuple[str, str, str, str]], repeat: int
-) -> tuple[dict[str, list[object]], dict[str, float]]:
-    """Outputs of each fn on every page and its best per-page CPU time in ms.
+) -> tuple[dict[str, list[object]], dict[str, Timing]]:
+    """Outputs of each fn on every page, and its per-page CPU times.
 
-    Runs alternate between the functions so load from other processes hits them alike; CPU
-    time (not wall time) keeps a busy shared machine from skewing the ratio.
+    Each page goes through every fn in turn before the next page, and the order of the fns is
+    reversed on every other repeat, so load from other processes and warm caches favour none.
     """
-    best = dict.fromkeys(fns, float("inf"))
-    outputs: dict[str, list[object]] = {}
+    runs: dict[str, list[list[float]]] = {name: [[] for _ in pages] for name in fns}
+    outputs: dict[str, list[object]] = {name: [None] * len(pages) for name in fns}
+    order = list(fns)
     for _ in range(repeat):
-        for name, fn in fns.items():
-            start = time.process_time()
-            outputs[name] = [fn(html) for _, html, _, _ in pages]
-            best[name] = min(best[name], (time.process_time() - start) / len(pages) * 1000)
-    return outputs, best
+        for i, (_, html, _, _) in enumerate(pages):
+            for name in order:
+                start = time.process_time()
+                outputs[name][i] = fns[name](html)
+                runs[name][i].append((time.process_time() - start) * 1000)
+        order.reverse()
+    return outputs, {name: Timing([statistics.median(r) for r in runs[name]]) for name in fns}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", nargs="?", type=Path, default=DEFAULT_DIR)
     parser.add_argument("--pages", type=int, default=None)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5, help="runs of every page per extractor")
     parser.add_argument("--worst", type=int, default=0, help="list the K worst pages of ours")
     args = parser.parse_args()
     pages = load_pages(args.folder, args.pages)
@@ -138,10 +160,10 @@ def main() -> None:
 
     extract_html(pages[0][1])  # warm caches (rule files, trafilatura settings) before timing
     trafilatura.extract(pages[0][1])
-    outputs, ms = timed(
+    outputs, times = timed(
         {"plain": lambda h: trafilatura.extract(h) or "", "ours": extract_html}, pages, args.repeat
     )
-    plain, ours, plain_ms, ours_ms = outputs["plain"], outputs["ours"], ms["plain"], ms["ours"]
+    plain, ours = outputs["plain"], outputs["ours"]
 
     rows = [
         ("plain trafilatura.extract", [str(o) for o in plain]),
@@ -150,11 +172,15 @@ def main() -> None:
     ]
     print(f"{len(pages)} pages from {args.folder}")
     print(f"{'extractor':28} {'F1':>7} {'prec':>7} {'recall':>7}")
-    for name, outputs in rows:
-        f1, precision, recall = corpus_scores(list(zip(truths, outputs, strict=True)))
+    for name, texts in rows:
+        f1, precision, recall = corpus_scores(list(zip(truths, texts, strict=True)))
         print(f"{name:28} {f1:7.4f} {precision:7.4f} {recall:7.4f}")
-    print(f"time per page: plain {plain_ms:.1f} ms, ours {ours_ms:.1f} ms, "
-          f"ratio {ours_ms / plain_ms:.2f} (CPU time, best of {args.repeat})")
+    plain_t, ours_t = times["plain"], times["ours"]
+    print(f"CPU time per page, median of {args.repeat} runs each:")
+    print(f"  mean    plain {plain_t.mean:6.1f} ms  ours {ours_t.mean:6.1f} ms  "
+          f"ratio {ours_t.mean / plain_t.mean:.3f}")
+    print(f"  median  plain {plain_t.median:6.1f} ms  ours {ours_t.median:6.1f} ms  "
+          f"ratio {ours_t.median / plain_t.median:.3f}")
     if args.worst:
         scored = sorted(
             (_f1(page_scores(t, body_text(r))), k, u)  # type: ignore[arg-type]

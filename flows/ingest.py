@@ -58,6 +58,9 @@ class IngestOptions(BaseModel):
     dry_run: bool = Field(False, description="Parse, clean and enrich, but write nothing")
 
 
+DEFAULT_OPTIONS = IngestOptions()
+
+
 @dataclass
 class PreparedBatch:
     """A batch after parsing and enrichment: articles to index plus the files set aside."""
@@ -162,9 +165,8 @@ def _batches(files: list[SourceFile], size: int) -> list[list[SourceFile]]:
 
 
 @flow(name="ingest", task_runner=build_task_runner(get_settings()), log_prints=False)
-def ingest(options: IngestOptions | None = None) -> dict:
+def ingest(options: IngestOptions = DEFAULT_OPTIONS) -> dict:
     """Index every new or changed raw file under `options.source`; returns the run summary."""
-    options = options or IngestOptions()
     settings = get_settings()
     logger = get_run_logger()
     es = make_client(settings)

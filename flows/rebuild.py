@@ -12,15 +12,15 @@ from prefect import flow, get_run_logger
 from flows.config import get_settings
 from flows.es_client import check_connection, make_client, redact_url
 from flows.indices import IndexPair, rebuild
-from flows.ingest import IngestOptions, publish_report, run_batches
+from flows.ingest import DEFAULT_OPTIONS, IngestOptions, publish_report, run_batches
 from flows.report import RunReport
 from flows.task_runner import build_task_runner
 
 
 @flow(name="rebuild", task_runner=build_task_runner(get_settings()), log_prints=False)
-def rebuild_indices(options: IngestOptions | None = None, keep_old: int = 1) -> dict:
+def rebuild_indices(options: IngestOptions = DEFAULT_OPTIONS, keep_old: int = 1) -> dict:
     """Re-ingest `options.source` into fresh indices and swap both aliases to them at once."""
-    options = (options or IngestOptions()).model_copy(update={"full_refresh": True})
+    options = options.model_copy(update={"full_refresh": True})
     settings = get_settings()
     logger = get_run_logger()
     es = make_client(settings)

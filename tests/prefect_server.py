@@ -68,9 +68,11 @@ def prefect_server(home: Path) -> Iterator[PrefectApi]:
     home.mkdir(parents=True, exist_ok=True)
     port = free_port()
     log = (home / "server.log").open("wb")
+    env = prefect_env(home)
+    env["PREFECT_UI_API_URL"] = f"http://127.0.0.1:{port}/api"  # else the UI calls :4200
     process = subprocess.Popen(
         [str(VENV_BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-        env=prefect_env(home),
+        env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,

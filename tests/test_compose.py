@@ -300,8 +300,9 @@ def test_no_secret_literal_in_compose_file(raw_compose: dict[str, Any], compose_
     assert checked >= 8
     for literal in DUMMY_SECRETS.values():
         assert literal not in compose_text
-    assert not re.search(r"(?i)(password|passwd)\s*[:=]\s*['\"]?(changeme|secret|elastic)\b",
-                         compose_text)
+    assert not re.search(
+        r"(?i)(password|passwd)\s*[:=]\s*['\"]?(changeme|secret|elastic)\b", compose_text
+    )
 
 
 def test_commands_and_healthchecks_read_secrets_inside_the_container(
@@ -309,11 +310,15 @@ def test_commands_and_healthchecks_read_secrets_inside_the_container(
 ) -> None:
     """Compose-time ${PASSWORD} in a command would bake the secret into the container's Cmd."""
     for name, service in raw_compose["services"].items():
-        parts = [service.get("command"), service.get("entrypoint"),
-                 (service.get("healthcheck") or {}).get("test")]
+        parts = [
+            service.get("command"),
+            service.get("entrypoint"),
+            (service.get("healthcheck") or {}).get("test"),
+        ]
         text = yaml.safe_dump(parts)
-        compose_time = [m for m in re.findall(r"(?<!\$)\$\{([A-Z_]+)", text)
-                        if SECRET_NAME.search(m)]
+        compose_time = [
+            m for m in re.findall(r"(?<!\$)\$\{([A-Z_]+)", text) if SECRET_NAME.search(m)
+        ]
         assert not compose_time, f"{name}: use $${{VAR}} for {compose_time}"
 
 
@@ -347,9 +352,7 @@ def test_depends_on_waits_for_health_or_completion(services: dict[str, dict[str,
         deps = service.get("depends_on") or {}
         assert isinstance(deps, dict), f"{name}: use the long depends_on form with conditions"
         for dep, spec in deps.items():
-            wanted = (
-                "service_completed_successfully" if dep in ONE_SHOTS else "service_healthy"
-            )
+            wanted = "service_completed_successfully" if dep in ONE_SHOTS else "service_healthy"
             assert spec.get("condition") == wanted, f"{name} -> {dep}"
     setup = services["setup"]["depends_on"]
     assert {"elasticsearch", "kibana", "prefect-server"} <= set(setup)
@@ -369,8 +372,10 @@ def test_elasticsearch_and_kibana_share_one_pinned_version(
     raw_compose: dict[str, Any], services: dict[str, dict[str, Any]]
 ) -> None:
     raw = raw_compose["services"]
-    tags = {name: _image_tag(raw[name]["image"])
-            for name in ("elasticsearch", "kibana", "kibana-password")}
+    tags = {
+        name: _image_tag(raw[name]["image"])
+        for name in ("elasticsearch", "kibana", "kibana-password")
+    }
     assert len(set(tags.values())) == 1, f"one version variable for all: {tags}"
     match = re.fullmatch(r"\$\{ES_VERSION:-(\d+\.\d+\.\d+)\}", tags["kibana"])
     assert match, f"pin as ${{ES_VERSION:-9.x.y}}, got {tags['kibana']}"
@@ -417,7 +422,11 @@ def test_app_services_build_from_this_repos_dockerfile(
 def test_prefect_server_worker_and_setup_commands(services: dict[str, dict[str, Any]]) -> None:
     server = services["prefect-server"]
     assert server["entrypoint"] + server["command"][:4] == [
-        "prefect", "server", "start", "--host", "0.0.0.0"
+        "prefect",
+        "server",
+        "start",
+        "--host",
+        "0.0.0.0",
     ]
     server_env = _environment(server)
     assert server_env["PREFECT_SERVER_ANALYTICS_ENABLED"] == "false"
@@ -444,11 +453,13 @@ def test_prefect_server_worker_and_setup_commands(services: dict[str, dict[str, 
         assert env["NEWSINDEX_ES_URL"] == "http://elasticsearch:9200"
         assert env["NEWSINDEX_ES_PASSWORD"] == DUMMY_SECRETS["ELASTIC_PASSWORD"]
         assert env["NEWSINDEX_KIBANA_URL"] == "http://kibana:5601"
-        Settings(**{  # the values parse as newsindex settings
-            key.removeprefix("NEWSINDEX_").lower(): value
-            for key, value in env.items()
-            if key.startswith("NEWSINDEX_")
-        })
+        Settings(
+            **{  # the values parse as newsindex settings
+                key.removeprefix("NEWSINDEX_").lower(): value
+                for key, value in env.items()
+                if key.startswith("NEWSINDEX_")
+            }
+        )
 
 
 def test_ports_are_bound_to_loopback(services: dict[str, dict[str, Any]]) -> None:
@@ -505,8 +516,9 @@ def test_dockerfile_installs_the_lock_with_hashes_then_the_project_without_deps(
     lock_cmd = steps[lock_runs[0]][1]
     assert "--require-hashes" in lock_cmd.split()
     assert re.search(r"(-r|--requirement)\s+requirements\.lock", lock_cmd)
-    copy_lock = next(i for i, (kw, args) in enumerate(steps)
-                     if kw == "COPY" and "requirements.lock" in args)
+    copy_lock = next(
+        i for i, (kw, args) in enumerate(steps) if kw == "COPY" and "requirements.lock" in args
+    )
     assert copy_lock < lock_runs[0]
     project_install = re.compile(r"pip install[^&]*--no-deps[^&]*\s\.(\s|$)")
     project = [i for i, args in runs if project_install.search(args)]
@@ -519,20 +531,35 @@ def test_dockerfile_installs_the_lock_with_hashes_then_the_project_without_deps(
 
 def test_dockerignore_keeps_secrets_out_and_needed_files_in() -> None:
     patterns = [
-        line.strip() for line in DOCKERIGNORE.read_text().splitlines()
+        line.strip()
+        for line in DOCKERIGNORE.read_text().splitlines()
         if line.strip() and not line.lstrip().startswith("#")
     ]
     assert patterns[0] == "*", "allowlist: ignore everything, then re-include"
     allowed = {p[1:].rstrip("/") for p in patterns if p.startswith("!")}
-    assert {"pyproject.toml", "requirements.lock", "flows", "transforms", "mappings",
-            "data/samples"} <= allowed
+    assert {
+        "pyproject.toml",
+        "requirements.lock",
+        "flows",
+        "transforms",
+        "mappings",
+        "data/samples",
+    } <= allowed
     assert not any(p.startswith(".env") or p.startswith(".git") for p in allowed)
 
 
 def test_gitignore_covers_local_files() -> None:
     lines = {line.strip() for line in GITIGNORE.read_text().splitlines()}
-    required = {".env", ".venv/", "__pycache__/", "*.egg-info/", "dead-letter*.jsonl",
-                ".pytest_cache/", ".ruff_cache/", "bench/out/"}
+    required = {
+        ".env",
+        ".venv/",
+        "__pycache__/",
+        "*.egg-info/",
+        "dead-letter*.jsonl",
+        ".pytest_cache/",
+        ".ruff_cache/",
+        "bench/out/",
+    }
     assert required <= lines, f"missing: {sorted(required - lines)}"
     assert "!.env.example" in lines or not any(line.startswith(".env.") for line in lines)
 
@@ -559,11 +586,17 @@ def test_real_compose_accepts_the_file(tmp_path: Path, example_env: dict[str, st
     env_file.write_text("".join(f"{k}={v}\n" for k, v in example_env.items()))
     result = subprocess.run(
         [*command, "--env-file", str(env_file), "-f", str(COMPOSE_FILE), "config", "--quiet"],
-        capture_output=True, text=True, check=False, timeout=60,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     blank = subprocess.run(
         [*command, "--env-file", str(ENV_EXAMPLE), "-f", str(COMPOSE_FILE), "config", "--quiet"],
-        capture_output=True, text=True, check=False, timeout=60,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
     )
     assert blank.returncode != 0 and "ELASTIC_PASSWORD" in blank.stderr

@@ -69,8 +69,11 @@ def test_subheadings_become_sections() -> None:
 @pytest.mark.parametrize(
     ("meta", "iso", "precision"),
     [
-        ('<meta property="article:published_time" content="2024-11-11T09:30:00+02:00">',
-         "2024-11-11T07:30:00+00:00", "minute"),
+        (
+            '<meta property="article:published_time" content="2024-11-11T09:30:00+02:00">',
+            "2024-11-11T07:30:00+00:00",
+            "minute",
+        ),
         ('<meta name="date" content="2024-11-11">', "2024-11-11T00:00:00+00:00", "day"),
     ],
 )
@@ -110,9 +113,12 @@ def test_boilerplate_paragraphs_are_removed_with_kinds() -> None:
 
 @pytest.mark.parametrize(
     ("line", "kind"),
-    [("Like this story? Share it with a friend!", "share"), ("Advertisement", "ad"),
-     ("© 2019 Example Media. All rights reserved.", "footer"),
-     ("The council said it would share the cost with the port.", None)],
+    [
+        ("Like this story? Share it with a friend!", "share"),
+        ("Advertisement", "ad"),
+        ("© 2019 Example Media. All rights reserved.", "footer"),
+        ("The council said it would share the cost with the port.", None),
+    ],
 )
 def test_line_rules(line: str, kind: str | None) -> None:
     assert classify_line(line) == kind

@@ -148,8 +148,9 @@ def test_custom_run_form_renders_in_chromium(served: tuple, tmp_path: Path) -> N
     dom = subprocess.run(
         ["chromium", *common, "--dump-dom", url], capture_output=True, text=True, timeout=120
     ).stdout
-    for label in ("source", "include", "full_refresh", "dry_run"):
+    for label in ("Source", "Include", "Batch Size", "Full Refresh", "Dry Run", "Submit"):
         assert label in dom, f"{label!r} not in the rendered custom run form"
+    assert "Something went wrong" not in dom
     shot = tmp_path / "custom-run.png"
     subprocess.run(
         ["chromium", *common, f"--screenshot={shot}", url], capture_output=True, timeout=120

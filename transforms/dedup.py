@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -148,15 +149,29 @@ def assign_groups(new_articles: Sequence[Article], candidates: Iterable[dict[str
         key=lambda n: n.id,
     )
     duplicates, stories = _UnionFind(len(nodes)), _UnionFind(len(nodes))
+    # Every pair with a new article, as the pairwise rules say, but vectorised: text similarity
+    # of one new article against all nodes at once, and the entity rule only for nodes sharing
+    # enough top entities (an inverted index). Unions commute, so the groups are the same.
+    similarities = _Similarities(nodes)
+    weights = [_top_weights(n.entities) for n in nodes]
+    postings: dict[str, list[int]] = {}
+    for k, top in enumerate(weights):
+        for name in top:
+            postings.setdefault(name, []).append(k)
     for i, a in enumerate(nodes):
-        for j in range(i + 1, len(nodes)):
-            b = nodes[j]
-            if a.article is None and b.article is None:
+        if a.article is None:
+            continue
+        text = similarities.row(i)
+        for j in np.flatnonzero(text >= DUPLICATE_THRESHOLD).tolist():
+            duplicates.union(i, j)
+        for j in np.flatnonzero(text >= STORY_TEXT_THRESHOLD).tolist():
+            stories.union(i, j)
+        shared = Counter(j for name in weights[i] for j in postings[name])
+        for j, count in shared.items():
+            if j == i or count < STORY_MIN_SHARED_ENTITIES or text[j] >= STORY_TEXT_THRESHOLD:
                 continue
-            text = jaccard_estimate(a.minhash, b.minhash)
-            if text >= DUPLICATE_THRESHOLD:
-                duplicates.union(i, j)
-            if _same_story(a, b, text):
+            x, y = (i, j) if i < j else (j, i)  # id order, as the pairwise loop summed weights
+            if _same_story_weighted(nodes[x], nodes[y], weights[x], weights[y]):
                 stories.union(i, j)
     for group in duplicates.groups():
         members = [nodes[i] for i in group]
@@ -172,6 +187,52 @@ def assign_groups(new_articles: Sequence[Article], candidates: Iterable[dict[str
         for node in members:
             if node.article is not None:
                 node.article.story_id = story_id
+
+
+def _same_story_weighted(a: _Node, b: _Node, wa: dict[str, float], wb: dict[str, float]) -> bool:
+    """The entity rule of ``_same_story`` (text below threshold) on precomputed top weights."""
+    if a.day and b.day and abs((a.day - b.day).days) > STORY_WINDOW_DAYS:
+        return False
+    names = wa.keys() | wb.keys()
+    if not names:
+        return False
+    low = sum(min(wa.get(n, 0.0), wb.get(n, 0.0)) for n in names)
+    high = sum(max(wa.get(n, 0.0), wb.get(n, 0.0)) for n in names)
+    shared = len(wa.keys() & wb.keys())
+    return low / high >= STORY_ENTITY_THRESHOLD and shared >= STORY_MIN_SHARED_ENTITIES
+
+
+class _Similarities:
+    """``jaccard_estimate`` of one node against every node, one numpy comparison per row."""
+
+    def __init__(self, nodes: Sequence[_Node]) -> None:
+        self.nodes = nodes
+        lengths = Counter(len(n.minhash) for n in nodes if n.minhash)
+        self.width = lengths.most_common(1)[0][0] if lengths else 0
+        self.matrix = np.zeros((len(nodes), self.width), dtype=np.uint64)
+        self.usable = np.zeros(len(nodes), dtype=bool)
+        self.odd: list[int] = []  # non-empty signatures of another length
+        for k, node in enumerate(nodes):
+            if len(node.minhash) == self.width and self.width:
+                self.matrix[k] = np.asarray(node.minhash, dtype=np.uint64)
+                self.usable[k] = True
+            elif node.minhash:
+                self.odd.append(k)
+
+    def row(self, i: int) -> np.ndarray:
+        """Similarity of node ``i`` to every node (its own entry is 0)."""
+        sims = np.zeros(len(self.nodes))
+        mine = self.nodes[i].minhash
+        if mine and self.usable[i]:
+            sims = (self.matrix == self.matrix[i]).mean(axis=1)
+            sims[~self.usable] = 0.0
+        for k in self.odd if mine else ():
+            sims[k] = jaccard_estimate(mine, self.nodes[k].minhash)  # raises on a length mismatch
+        if mine and not self.usable[i]:
+            for k in np.flatnonzero(self.usable).tolist():
+                sims[k] = jaccard_estimate(mine, self.nodes[k].minhash)
+        sims[i] = 0.0
+        return sims
 
 
 def _article_node(article: Article) -> _Node:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from lxml.etree import iterwalk
 from lxml.html import HtmlElement
@@ -15,7 +15,6 @@ from lxml.html import HtmlElement
 from transforms.data_files import compile_pattern, load_json
 from transforms.record import Removal
 
-_SPACE = re.compile(r"\s+")
 _TOKEN_SPLIT = re.compile(r"[\s_-]+")
 _SKIP_TEXT = frozenset({"script", "style", "noscript", "template", "svg", "button", "select"})
 _NOT_BLOCKS = _SKIP_TEXT | {"main", "article"}
@@ -60,9 +59,16 @@ def _block_index() -> tuple[dict[str, str], dict[str, str]]:
     return tags, tokens
 
 
+@cache
+def _max_rule_words() -> int:
+    return max((rule.max_words for rule in line_rules()), default=0)
+
+
 def classify_line(text: str) -> str | None:
     """The removal kind of a boilerplate paragraph, or None for article text."""
     words = len(text.split())
+    if words > _max_rule_words():
+        return None
     for rule in line_rules():
         if words <= rule.max_words and rule.pattern.search(text):
             return rule.kind
@@ -92,20 +98,23 @@ def element_text(element: HtmlElement) -> str:
             if event == "end" and node.tag in _SPACED:
                 parts.append(" ")
             parts.append(node.tail or "")
-    return _SPACE.sub(" ", "".join(parts)).strip()
+    return " ".join("".join(parts).split())
 
 
 def _kind_of(element: HtmlElement, tags: dict[str, str]) -> str | None:
-    kind = tags.get(element.tag)
-    if kind:
-        return kind
-    if element.get("role") == "navigation":
+    return tags.get(element.tag) or _attribute_kind(element)
+
+
+def _attribute_kind(element: HtmlElement) -> str | None:
+    """The block kind given by the role, class or id attribute (class before id), if any."""
+    get = element.get
+    if get("role") == "navigation":
         return "nav"
-    names = element.get("class"), element.get("id")
-    return _names_kind(f"{names[0] or ''} {names[1] or ''}") if names != (None, None) else None
+    cls, id_ = get("class"), get("id")
+    return (cls and _names_kind(cls)) or (id_ and _names_kind(id_)) or None
 
 
-@cache
+@lru_cache(maxsize=1 << 16)  # class values repeat across a site's pages; bounded for long batches
 def _names_kind(names: str) -> str | None:
     """The block kind named by a class or id value, if any of its words or word parts is a token."""
     tokens = _block_index()[1]
@@ -129,13 +138,23 @@ def page_blocks(tree: HtmlElement) -> list[Removal]:
     found: list[Removal] = []
     lists: list[HtmlElement] = []
     body = tree.find(".//body")
-    walker = iterwalk(body if body is not None else tree, events=("start",))
+    root = body if body is not None else tree
+    # Elements a tag alone may make blocks or teaser lists; any other goes by its attributes,
+    # which spares reading the tag name of every element.
+    by_tag = set(root.iter(*tags, *_LISTS))
+    walker = iterwalk(root, events=("start",))
     next(walker)  # the walk's root is not a block
     for _, element in walker:
-        tag = element.tag
+        if element in by_tag:
+            tag = element.tag
+            kind = tags.get(tag) or _attribute_kind(element)
+        else:
+            kind = _attribute_kind(element)
+            if kind is None:
+                continue
+            tag = element.tag
         if tag in _NOT_BLOCKS:
             continue
-        kind = _kind_of(element, tags)
         if kind is None:
             if tag in _LISTS and element.find("li") is not None:
                 lists.append(element)
@@ -164,7 +183,7 @@ def _split_credits(
             if credit:
                 found.append(Removal("credit", credit))
                 text = text.replace(credit, "")
-    return _SPACE.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def _link_lists(lists: list[HtmlElement]) -> list[Removal]:

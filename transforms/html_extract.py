@@ -22,7 +22,7 @@ from transforms.record import Paragraph, Removal
 
 LOG = logging.getLogger(__name__)
 
-Line = tuple[str, str | None, bool]  # text, section, is_heading
+Line = tuple[str, str | None, bool, str]  # text, section, is_heading, comparison key
 # Page blocks whose text, met again as a body paragraph, is dropped from the body.
 BODY_DROP_KINDS = frozenset({"caption", "credit", "related", "newsletter", "share", "ad"})
 MIN_DROP_CHARS = 4
@@ -52,7 +52,7 @@ def _empty(warning: str, url: str | None) -> HtmlResult:
 
 
 def _body_lines(body: _Element) -> list[Line]:
-    """(text, section, is_heading) for each line of trafilatura's body tree, in order."""
+    """(text, section, is_heading, key) for each line of trafilatura's body tree, in order."""
     lines: list[Line] = []
     section: str | None = None
     for child in body:
@@ -61,18 +61,22 @@ def _body_lines(body: _Element) -> list[Line]:
             heading = clean_space(text)
             if heading:
                 section = heading
-                lines.append((heading, section, True))
+                lines.append((heading, section, True, key(heading)))
             continue
-        lines.extend((line, section, False) for line in map(clean_space, text.splitlines()) if line)
+        texts = filter(None, map(clean_space, text.splitlines()))
+        lines.extend((line, section, False, key(line)) for line in texts)
     return lines
 
 
 def _recovered(tree: HtmlElement, lines: list[Line]) -> list[Line]:
     """Body lines plus the parts of a split body the extractor skipped."""
-    known = {key(text) for text, _, _ in lines}
-    before, after = split_body_paragraphs(tree, known)
+    before, after = split_body_paragraphs(tree, {text: text_key for text, _, _, text_key in lines})
     last_section = lines[-1][1] if lines else None
-    return [(t, None, False) for t in before] + lines + [(t, last_section, False) for t in after]
+    return (
+        [(t, None, False, key(t)) for t in before]
+        + lines
+        + [(t, last_section, False, key(t)) for t in after]
+    )
 
 
 def extract_html(html: str, *, url: str | None = None) -> HtmlResult:
@@ -104,9 +108,10 @@ def extract_html(html: str, *, url: str | None = None) -> HtmlResult:
     blocks = page_blocks(tree)
     result.removed.extend(blocks)
     try:
+        # Comments are not part of the record; "txt" skips the unused text rendering of the tree.
         doc = trafilatura.bare_extraction(
-            tree, url=meta.url or url, favor_precision=True,  # comments land apart, unused
-            with_metadata=False,
+            tree, url=meta.url or url, favor_precision=True, include_comments=False,
+            output_format="txt", with_metadata=False,
         )
     except Exception as err:  # trafilatura bugs on odd markup must not stop a batch
         LOG.warning("trafilatura failed on %s: %s", url, err)
@@ -118,10 +123,9 @@ def extract_html(html: str, *, url: str | None = None) -> HtmlResult:
     lines = _recovered(tree, _body_lines(doc.body))
     titles = {key(t) for t in (meta.title, meta.h1) if t}
     dropped = {key(b.text): b.kind for b in blocks if b.kind in BODY_DROP_KINDS}
-    for text, section, is_heading in lines:
+    for text, section, is_heading, text_key in lines:
         if is_heading:
             continue
-        text_key = key(text)
         if text_key in titles:
             continue  # the headline repeated in the body; it is the title field already
         kind = dropped.get(text_key) if len(text_key) >= MIN_DROP_CHARS else None

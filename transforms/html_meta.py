@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from htmldate import find_date
+from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from transforms.dates import parse_iso
@@ -15,7 +16,6 @@ from transforms.record import Precision
 
 LOG = logging.getLogger(__name__)
 
-_SPACE = re.compile(r"\s+")
 _URLISH = re.compile(r"^(?:https?:)?//|^www\.")
 
 # Meta keys (property, name or itemprop, lower-cased) in order of trust.
@@ -40,11 +40,16 @@ AUTHOR_KEYS = ("author", "article:author", "sailthru.author", "parsely-author", 
 SECTION_KEYS = ("article:section", "section", "parsely-section", "category")
 LANGUAGE_KEYS = ("og:locale", "content-language", "language", "dc.language")
 
-_TIME_XPATH = "//time[@itemprop='datePublished' or contains(@class,'pub')]/@datetime"
-_BYLINE_XPATH = (
-    "//*[@rel='author' or @itemprop='author' or contains(@class,'byline')"
-    " or contains(@class,'author-name')][1]"
+_TIME_XPATH = XPath("//time[@itemprop='datePublished' or contains(@class,'pub')]/@datetime")
+# Byline candidates in document order; _byline tries only the first one among siblings. (That
+# is `//*[...][1]`, whose per-parent position test makes libxml2 several times slower.)
+_BYLINE_XPATH = XPath(
+    "//*[@rel='author' or @itemprop='author'"
+    " or @class[contains(., 'byline') or contains(., 'author-name')]]"
 )
+_LD_JSON_XPATH = XPath("//script[@type='application/ld+json']")
+_CANONICAL_XPATH = XPath("//link[@rel='canonical']/@href")
+_H1_XPATH = XPath("//h1")
 
 
 @dataclass(slots=True)
@@ -67,7 +72,7 @@ class PageMeta:
 
 def clean_space(text: str | None) -> str:
     """Collapse runs of whitespace (including non-breaking spaces) and strip."""
-    return _SPACE.sub(" ", text or "").strip()
+    return " ".join(text.split()) if text else ""
 
 
 def _meta_tags(tree: HtmlElement) -> dict[str, str]:
@@ -91,7 +96,7 @@ def _first(found: dict[str, str], keys: tuple[str, ...]) -> str | None:
 def _json_ld(tree: HtmlElement) -> dict[str, str]:
     """datePublished, headline, author and articleSection from JSON-LD article objects."""
     out: dict[str, str] = {}
-    for script in tree.xpath("//script[@type='application/ld+json']"):
+    for script in _LD_JSON_XPATH(tree):
         try:
             data = json.loads(script.text or "")
         except ValueError:
@@ -129,7 +134,7 @@ def _page_date(
 ) -> tuple[str, Precision, str] | None:
     """The publication date from meta tags, JSON-LD or <time>, else htmldate (no free-text scan)."""
     candidates = [meta.get(k) for k in DATE_KEYS] + [ld.get("datepublished")]
-    candidates += tree.xpath(_TIME_XPATH)
+    candidates += _TIME_XPATH(tree)
     for value in candidates:
         parsed = parse_iso(value) if value else None
         if parsed:
@@ -153,7 +158,12 @@ def _byline(meta: dict[str, str], ld: dict[str, str], tree: HtmlElement) -> str 
     for value in [meta.get(k) for k in AUTHOR_KEYS] + [ld.get("author")]:
         if value and not _URLISH.match(value):
             return value
-    for node in tree.xpath(_BYLINE_XPATH):
+    siblings_seen: set[HtmlElement | None] = set()
+    for node in _BYLINE_XPATH(tree):
+        parent = node.getparent()
+        if parent in siblings_seen:
+            continue
+        siblings_seen.add(parent)
         text = clean_space(node.text_content())
         if 2 < len(text) <= 120:
             return text
@@ -161,7 +171,7 @@ def _byline(meta: dict[str, str], ld: dict[str, str], tree: HtmlElement) -> str 
 
 
 def _canonical(tree: HtmlElement, meta: dict[str, str], url: str | None) -> str | None:
-    links = tree.xpath("//link[@rel='canonical']/@href")
+    links = _CANONICAL_XPATH(tree)
     for value in [*links, meta.get("og:url"), url]:
         if value and value.strip().startswith(("http://", "https://")):
             return value.strip()
@@ -172,7 +182,7 @@ def read_meta(tree: HtmlElement, url: str | None = None) -> PageMeta:
     """Title, description, byline, canonical URL, site name, language and date of a page."""
     meta = _meta_tags(tree)
     ld = _json_ld(tree)
-    h1 = tree.xpath("//h1")
+    h1 = _H1_XPATH(tree)
     title_tag = tree.find(".//title")
     title = _first(meta, TITLE_KEYS) or ld.get("headline")
     page = PageMeta(

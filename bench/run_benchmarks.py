@@ -1,0 +1,748 @@
+"""Throughput, memory, Prefect share and quality of newsindex on the synthetic corpus.
+
+Usage:
+    .venv/bin/python bench/run_benchmarks.py --sizes 1000 10000 100000 --out bench/out/ \\
+        [--es-url http://127.0.0.1:9270] [--stage-sample 1000] [--seed 7] [--skip-e2e]
+
+For each size it generates (or reuses, when ``manifest.json`` matches) the corpus under
+``OUT/corpus/<size>-seed<seed>/`` with ``bench/corpus.py``, then measures
+
+(a) per stage, docs/s and MB/s of raw input: parse+clean (every file), NER (``extract_mentions``
+    + ``enrich_entities``), dedup (``signature`` + ``assign_groups`` per batch, no stored
+    candidates) and index (``index_articles`` into the real Elasticsearch), the last three on
+    the first ``--stage-sample`` documents, in batches of ``NEWSINDEX_BATCH_SIZE``;
+(b) end to end: the Prefect ``ingest`` flow over the whole corpus into the real Elasticsearch
+    (fresh index prefix per size), run in a child process (``OPENBLAS_NUM_THREADS=1``, ephemeral
+    Prefect server started by a warm-up flow before the clock starts; its start-up is reported);
+(c) peak RSS of that child (kernel ``ru_maxrss`` plus a psutil sampler for the time series);
+(d) the Prefect share: in the child every stage function the flow calls (read, clean, NER,
+    entities, signature, candidate fetch, grouping, bulk index, discovery, index setup) and the
+    bodies of the two tasks are wrapped in timers that keep the *union* of the intervals in which
+    at least one of them runs (threads overlap). Prefect share = 1 - task-body union / flow wall
+    time (engine, state changes, futures, logging, artifact); the stricter figure 1 - stage union
+    / wall also counts our own glue code between stage calls;
+(e) quality against ``truth.jsonl``: title exact match, author F1, date (value and precision),
+    paragraph F1 of the kept body, removal recall by kind, outlet accuracy; duplicate and story
+    pairwise precision/recall/F1 from the documents the end-to-end run indexed;
+(f) plain ``trafilatura.extract`` on the same HTML files: paragraph F1, shingle F1 (as
+    bench/html_quality.py) and docs/s, beside ``clean_document`` on the same files.
+
+Writes ``OUT/results-<size>.json`` and prints a table with the targets: end to end >= 50 docs/s
+(stretch 100) on 2 cores with NER on, peak RSS <= 1.5 GB and flat in N, Prefect <= 10%.
+Without ``--es-url`` (or NEWSINDEX_BENCH_ES_URL) a local Elasticsearch is started on
+``--es-port`` and stopped at the end.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before numpy loads (spaCy/thinc)
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+import corpus as corpus_gen  # noqa: E402
+
+TARGET_E2E = 50.0
+STRETCH_E2E = 100.0
+TARGET_RSS_MB = 1536.0
+TARGET_PREFECT = 0.10
+STAGE_NAMES = (
+    "read_file",
+    "clean_raw",
+    "extract_mentions",
+    "enrich_entities",
+    "signature",
+    "_indexed_hashes",
+    "fetch_candidates",
+    "assign_groups",
+    "index_articles",
+    "discover",
+    "check_connection",
+    "ensure_indices",
+    "make_client",
+)
+
+
+# ---------------------------------------------------------------- quality metrics
+
+
+def norm(text: str | None) -> str:
+    """Whitespace-normalised text ('' for None)."""
+    return " ".join((text or "").split())
+
+
+class Quality:
+    """Streaming accumulator of cleaning quality against the planted truth."""
+
+    def __init__(self) -> None:
+        self.docs = 0
+        self.titles = 0
+        self.dates = 0
+        self.outlets = 0
+        self.authors = Counter[str]()  # tp, fp, fn
+        self.paragraphs = Counter[str]()
+        self.removal = Counter[str]()  # "<kind>": planted, "<kind>+": recalled, "<kind>=": kind ok
+        self.by_shape: dict[str, Counter[str]] = {}
+
+    def add(self, truth: dict, article: Any) -> None:
+        """Score one cleaned article against its truth record."""
+        shape = self.by_shape.setdefault(truth["shape"], Counter())
+        self.docs += 1
+        shape["docs"] += 1
+        title_ok = norm(article.title) == norm(truth["title"])
+        self.titles += title_ok
+        shape["title"] += title_ok
+        date_ok = (article.published_at, article.published_precision) == (
+            truth["published_at"],
+            truth["published_precision"],
+        )
+        self.dates += date_ok
+        shape["date"] += date_ok
+        outlet = article.outlet.id if article.outlet else None
+        self.outlets += outlet == truth["outlet"]
+        _prf_add(
+            self.authors,
+            {norm(a).casefold() for a in truth["authors"]},
+            {norm(a).casefold() for a in article.authors},
+        )
+        counts = Counter[str]()
+        _prf_add(
+            counts,
+            Counter(norm(p) for p in truth["paragraphs"]),
+            Counter(norm(p.text) for p in article.paragraphs),
+        )
+        self.paragraphs.update(counts)
+        shape.update({f"p_{k}": v for k, v in counts.items()})
+        removed = [(r.kind, norm(r.text)) for r in article.removed]
+        for kind, text in truth["removed"]:
+            text = norm(text)
+            if not text:
+                continue
+            self.removal[kind] += 1
+            hits = [k for k, r in removed if text in r]
+            self.removal[kind + "+"] += bool(hits)
+            self.removal[kind + "="] += any(_same_kind(kind, k) for k in hits)
+
+    def summary(self) -> dict[str, Any]:
+        """Rates and F1s."""
+        n = max(self.docs, 1)
+        kinds = sorted(k for k in self.removal if k[-1] not in "+=")
+        return {
+            "docs": self.docs,
+            "title_exact": round(self.titles / n, 4),
+            "author_f1": _f1(self.authors),
+            "date_accuracy": round(self.dates / n, 4),
+            "outlet_accuracy": round(self.outlets / n, 4),
+            "paragraph_f1": _f1(self.paragraphs),
+            "removal_recall": {
+                k: {
+                    "planted": self.removal[k],
+                    "recall": round(self.removal[k + "+"] / self.removal[k], 4),
+                    "kind_ok": round(self.removal[k + "="] / self.removal[k], 4),
+                }
+                for k in kinds
+            },
+            "by_shape": {
+                s: {
+                    "docs": c["docs"],
+                    "title_exact": round(c["title"] / c["docs"], 4),
+                    "date_accuracy": round(c["date"] / c["docs"], 4),
+                    "paragraph_f1": _f1(Counter({k[2:]: v for k, v in c.items() if k[:2] == "p_"})),
+                }
+                for s, c in sorted(self.by_shape.items())
+            },
+        }
+
+
+def _same_kind(a: str, b: str) -> bool:
+    alias = {"nav": "navigation"}
+    return alias.get(a, a) == alias.get(b, b)
+
+
+def _prf_add(counts: Counter[str], truth: Any, predicted: Any) -> None:
+    if isinstance(truth, Counter):
+        counts["tp"] += sum((truth & predicted).values())
+        counts["fp"] += sum((predicted - truth).values())
+        counts["fn"] += sum((truth - predicted).values())
+    else:
+        counts["tp"] += len(truth & predicted)
+        counts["fp"] += len(predicted - truth)
+        counts["fn"] += len(truth - predicted)
+
+
+def _f1(counts: Counter[str]) -> float:
+    tp, fp, fn = counts["tp"], counts["fp"], counts["fn"]
+    return round(2 * tp / (2 * tp + fp + fn), 4) if tp + fp + fn else 1.0
+
+
+def pair_scores(truth: dict[str, int], predicted: dict[str, str]) -> dict[str, float]:
+    """Pairwise precision/recall/F1 of predicted clusters against truth clusters (O(N))."""
+    keys = [k for k in truth if k in predicted]
+
+    def pairs(counter: Counter) -> int:
+        return sum(n * (n - 1) // 2 for n in counter.values())
+
+    both = pairs(Counter((truth[k], predicted[k]) for k in keys))
+    true_pairs = pairs(Counter(truth[k] for k in keys))
+    pred_pairs = pairs(Counter(predicted[k] for k in keys))
+    precision = both / pred_pairs if pred_pairs else 1.0
+    recall = both / true_pairs if true_pairs else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "docs": len(keys),
+        "true_pairs": true_pairs,
+        "predicted_pairs": pred_pairs,
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+    }
+
+
+# ---------------------------------------------------------------- corpus
+
+
+def ensure_corpus(root: Path, size: int, seed: int) -> tuple[Path, dict]:
+    """The corpus folder for (size, seed), generated unless a matching manifest is there."""
+    folder = root / f"{size}-seed{seed}"
+    manifest = corpus_gen.load_manifest(folder)
+    if (
+        manifest
+        and manifest["count"] == size
+        and manifest["seed"] == seed
+        and (manifest["generator_version"] == corpus_gen.GENERATOR_VERSION)
+    ):
+        print(f"[{size}] reusing corpus {folder}")
+        return folder, {**manifest, "reused": True}
+    print(f"[{size}] generating corpus into {folder} ...", flush=True)
+    started = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    manifest = corpus_gen.write_corpus(folder, size, seed)
+    manifest["generator_peak_rss_mb_self"] = round(
+        max(before, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) / 1024, 1
+    )
+    print(
+        f"[{size}] generated {size} files, {manifest['bytes'] / 1e6:.1f} MB in "
+        f"{time.perf_counter() - started:.1f} s"
+    )
+    return folder, {**manifest, "reused": False}
+
+
+def iter_truth(folder: Path) -> Iterator[dict]:
+    """truth.jsonl records, one at a time."""
+    with (folder / "truth.jsonl").open(encoding="utf-8") as handle:
+        for line in handle:
+            yield json.loads(line)
+
+
+# ---------------------------------------------------------------- per-stage measurements
+
+
+def _rate(docs: int, nbytes: int, seconds: float) -> dict[str, float]:
+    seconds = max(seconds, 1e-9)
+    return {
+        "docs": docs,
+        "seconds": round(seconds, 3),
+        "docs_per_s": round(docs / seconds, 1),
+        "mb_per_s": round(nbytes / seconds / 1e6, 3),
+    }
+
+
+def stage_clean(folder: Path, sample: int) -> tuple[dict, dict, dict, list]:
+    """Parse+clean every file (timed), score quality, run trafilatura on the HTML files."""
+    import trafilatura
+    from html_quality import page_scores
+
+    from transforms.clean import clean_document
+
+    quality = Quality()
+    clean_s = 0.0
+    nbytes = 0
+    html = {"docs": 0, "bytes": 0, "ours_s": 0.0, "traf_s": 0.0}
+    traf_counts, ours_counts = Counter[str](), Counter[str]()
+    traf_pr, ours_pr = [0.0, 0.0], [0.0, 0.0]
+    kept: list[tuple[dict, Any, int]] = []
+    clean_document(b"warm up", "warm.txt")
+    for truth in iter_truth(folder):
+        path = folder / truth["path"]
+        raw = path.read_bytes()
+        started = time.perf_counter()
+        article = clean_document(raw, str(path))
+        elapsed = time.perf_counter() - started
+        clean_s += elapsed
+        nbytes += len(raw)
+        quality.add(truth, article)
+        if truth["shape"] == "html":
+            text = raw.decode("utf-8")
+            started = time.perf_counter()
+            extracted = trafilatura.extract(text) or ""
+            html["traf_s"] += time.perf_counter() - started
+            html["ours_s"] += elapsed
+            html["docs"] += 1
+            html["bytes"] += len(raw)
+            planted = Counter(norm(p) for p in truth["paragraphs"])
+            _prf_add(
+                traf_counts, planted, Counter(norm(x) for x in extracted.split("\n") if x.strip())
+            )
+            _prf_add(ours_counts, planted, Counter(norm(p.text) for p in article.paragraphs))
+            body = "\n\n".join(truth["paragraphs"])
+            for acc, prediction in ((traf_pr, extracted), (ours_pr, article.body)):
+                precision, recall = page_scores(body, prediction)
+                acc[0] += precision
+                acc[1] += recall
+        if len(kept) < sample:
+            kept.append((truth, article, len(raw)))
+    n = max(html["docs"], 1)
+
+    def shingle_f1(acc: list[float]) -> float:
+        p, r = acc[0] / n, acc[1] / n
+        return round(2 * p * r / (p + r), 4) if p + r else 0.0
+
+    reference = {
+        "html_docs": html["docs"],
+        "trafilatura": {
+            **_rate(html["docs"], html["bytes"], html["traf_s"]),
+            "paragraph_f1": _f1(traf_counts),
+            "shingle_f1": shingle_f1(traf_pr),
+        },
+        "ours_clean_document": {
+            **_rate(html["docs"], html["bytes"], html["ours_s"]),
+            "paragraph_f1": _f1(ours_counts),
+            "shingle_f1": shingle_f1(ours_pr),
+        },
+    }
+    files = quality.docs
+    return _rate(files, nbytes, clean_s), quality.summary(), reference, kept
+
+
+def stage_rest(kept: list, settings: Any, batch_size: int) -> dict[str, dict]:
+    """NER, dedup and index on the kept sample, in flow-sized batches."""
+    from flows.bulk import index_articles
+    from flows.dedup_store import dedup_fields
+    from flows.es_client import make_client
+    from flows.indices import ensure_indices
+    from flows.ner import extract_mentions, load_ner
+    from transforms.dedup import assign_groups, signature
+    from transforms.entities import enrich_entities
+
+    articles = [a for _, a, _ in kept]
+    nbytes = sum(b for _, _, b in kept)
+    batches = [articles[i : i + batch_size] for i in range(0, len(articles), batch_size)]
+    started = time.perf_counter()
+    load_ner(settings.spacy_model)
+    load_s = time.perf_counter() - started
+    ner_s = sig_s = assign_s = 0.0
+    for batch in batches:
+        started = time.perf_counter()
+        for article, mentions in zip(
+            batch, extract_mentions(batch, model=settings.spacy_model), strict=True
+        ):
+            enrich_entities(article, mentions)
+        ner_s += time.perf_counter() - started
+        started = time.perf_counter()
+        for article in batch:
+            article.minhash = signature(article.body)
+        sig_s += time.perf_counter() - started
+        started = time.perf_counter()
+        assign_groups(batch, [])
+        assign_s += time.perf_counter() - started
+    es = make_client(settings)
+    targets = ensure_indices(es, settings).aliases
+    bulk_s = 0.0
+    sent = 0
+    for batch in batches:
+        report = index_articles(
+            es, settings, batch, targets=targets, lsh_bands=lambda a: dedup_fields(a)["lsh_bands"]
+        )
+        bulk_s += report.seconds
+        sent += report.bytes_sent
+    n = len(articles)
+    return {
+        "ner": {**_rate(n, nbytes, ner_s), "model_load_s": round(load_s, 2)},
+        "dedup": {
+            **_rate(n, nbytes, sig_s + assign_s),
+            "signature_s": round(sig_s, 3),
+            "assign_s": round(assign_s, 3),
+        },
+        "index": {
+            **_rate(n, nbytes, bulk_s),
+            "bulk_payload_mb_per_s": round(sent / bulk_s / 1e6, 3),
+        },
+    }
+
+
+def drop_prefix(es: Any, prefix: str) -> None:
+    """Delete the indices and templates of a bench prefix."""
+    made = es.indices.get(index=f"{prefix}-*", expand_wildcards="all")
+    if made:
+        es.indices.delete(index=list(made))
+    es.options(ignore_status=404).indices.delete_index_template(
+        name=f"{prefix}-articles,{prefix}-paragraphs"
+    )
+    es.options(ignore_status=404).cluster.delete_component_template(name=f"{prefix}-settings")
+
+
+# ---------------------------------------------------------------- end to end (child process)
+
+
+class Busy:
+    """Union of the intervals in which at least one wrapped call runs (thread-safe)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.active = 0
+        self.since = 0.0
+        self.total = 0.0
+        self.per_name: Counter[str] = Counter()
+
+    def wrap(
+        self, name: str, fn: Callable[..., Any], materialise: bool = False
+    ) -> Callable[..., Any]:
+        """``fn`` timed into this union (``materialise``: a generator is drained inside)."""
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            with self.lock:
+                if self.active == 0:
+                    self.since = started
+                self.active += 1
+            try:
+                result = fn(*args, **kwargs)
+                return iter(list(result)) if materialise else result
+            finally:
+                ended = time.perf_counter()
+                with self.lock:
+                    self.per_name[name] += ended - started
+                    self.active -= 1
+                    if self.active == 0:
+                        self.total += ended - self.since
+
+        return timed
+
+
+class RssSampler(threading.Thread):
+    """Samples this process's RSS (and its children's) every ``interval`` seconds."""
+
+    def __init__(self, interval: float = 0.5) -> None:
+        super().__init__(daemon=True)
+        import psutil
+
+        self.process = psutil.Process()
+        self.interval = interval
+        self.samples: list[tuple[float, float]] = []
+        self.children_peak = 0.0
+        self.stop_event = threading.Event()
+        self.start_time = time.perf_counter()
+
+    def run(self) -> None:
+        while not self.stop_event.wait(self.interval):
+            try:
+                rss = self.process.memory_info().rss / 2**20
+                kids = sum(c.memory_info().rss for c in self.process.children(recursive=True))
+            except Exception:  # a child exiting between listing and reading
+                continue
+            self.samples.append((round(time.perf_counter() - self.start_time, 1), round(rss, 1)))
+            self.children_peak = max(self.children_peak, kids / 2**20)
+
+
+def e2e_child(corpus: str, out: str, stub_ner: bool) -> None:
+    """Run the ingest flow over ``corpus`` (settings from NEWSINDEX_* env); write stats JSON."""
+    sampler = RssSampler()
+    sampler.start()
+    from prefect import flow
+
+    import flows.ingest as ingest_mod
+
+    stages, bodies = Busy(), Busy()
+    for name in STAGE_NAMES:
+        original = getattr(ingest_mod, name)
+        if stub_ner and name == "extract_mentions":
+            from transforms.entities import entity_sources
+
+            def original(articles: Any, **_: Any) -> list:
+                return [[[] for _ in entity_sources(a)] for a in articles]
+
+        wrapped = stages.wrap(name, original, materialise=name == "discover")
+        setattr(ingest_mod, name, bodies.wrap(name, wrapped, materialise=False))
+    for task_obj in (ingest_mod.prepare_batch, ingest_mod.index_batch):
+        task_obj.fn = bodies.wrap(task_obj.name, task_obj.fn)
+
+    @flow(name="bench-warm-up")
+    def warm_up() -> int:
+        return 1
+
+    started = time.perf_counter()
+    warm_up()
+    startup = time.perf_counter() - started
+    rss_before = sampler.process.memory_info().rss / 2**20
+    started = time.perf_counter()
+    summary = ingest_mod.ingest(ingest_mod.IngestOptions(source=corpus))
+    wall = time.perf_counter() - started
+    sampler.stop_event.set()
+    sampler.join()
+    samples = sampler.samples
+    step = max(1, len(samples) // 60)
+    result = {
+        "wall_s": round(wall, 2),
+        "prefect_startup_s": round(startup, 2),
+        "stage_union_s": round(stages.total, 2),
+        "task_body_union_s": round(bodies.total, 2),
+        "stage_seconds": {k: round(v, 2) for k, v in sorted(stages.per_name.items())},
+        "task_seconds": {k: round(v, 2) for k, v in bodies.per_name.items() if "-" in k},
+        "summary": {k: v for k, v in summary.items() if k != "failures"},
+        "failures": summary.get("failures", [])[:5],
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "rss_before_flow_mb": round(rss_before, 1),
+        "prefect_server_peak_rss_mb": round(sampler.children_peak, 1),
+        "rss_series_mb": samples[::step],
+        "stub_ner": stub_ner,
+        "task_workers": ingest_mod.get_settings().task_workers,
+        "openblas_num_threads": os.environ.get("OPENBLAS_NUM_THREADS"),
+    }
+    Path(out).write_text(json.dumps(result, indent=1))
+
+
+def run_e2e(
+    folder: Path, es_url: str, prefix: str, out_dir: Path, size: int, stub_ner: bool = False
+) -> dict:
+    """The flow in a child process; its stats plus docs/s and the Prefect share."""
+    out = out_dir / f"e2e-{size}{'-stubner' if stub_ner else ''}.json"
+    env = {
+        **os.environ,
+        "NEWSINDEX_ES_URL": es_url,
+        "NEWSINDEX_INDEX_PREFIX": prefix,
+        "NEWSINDEX_DEAD_LETTER_PATH": str(out_dir / f"dead-letter-{size}.jsonl"),
+        "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS", "1"),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_LOGGING_LEVEL": "WARNING",
+        "PREFECT_HOME": str(out_dir / "prefect-home"),  # own database: no lock contention
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
+    }
+    env.pop("PREFECT_API_URL", None)
+    command = [sys.executable, str(Path(__file__).resolve()), "--e2e-child", str(folder), str(out)]
+    if stub_ner:
+        command.append("--stub-ner")
+    print(f"[{size}] end to end through the Prefect flow (child process) ...", flush=True)
+    subprocess.run(command, env=env, check=True, cwd=HERE.parent)
+    stats = json.loads(out.read_text())
+    wall = stats["wall_s"]
+    nbytes = sum(f.stat().st_size for f in folder.rglob("doc-*"))
+    indexed = stats["summary"].get("indexed", 0)
+    stats["docs_per_s"] = round(size / wall, 1)
+    stats["mb_per_s"] = round(nbytes / wall / 1e6, 3)
+    stats["indexed"] = indexed
+    stats["prefect_share"] = round(1 - stats["task_body_union_s"] / wall, 4)
+    stats["prefect_share_strict"] = round(1 - stats["stage_union_s"] / wall, 4)
+    stats["prefect_share_with_startup"] = round(
+        1 - stats["task_body_union_s"] / (wall + stats["prefect_startup_s"]), 4
+    )
+    return stats
+
+
+def group_quality(es: Any, alias: str, folder: Path) -> dict[str, dict]:
+    """Duplicate and story pairwise scores from what the end-to-end run indexed."""
+    from elasticsearch.helpers import scan
+
+    root = str(folder.resolve())
+    dup_pred: dict[str, str] = {}
+    story_pred: dict[str, str] = {}
+    for hit in scan(
+        es,
+        index=alias,
+        _source=["source", "duplicate_of", "story_id"],
+        query={"query": {"match_all": {}}},
+    ):
+        src = hit["_source"]
+        rel = os.path.relpath(src["source"], root)
+        dup_pred[rel] = src.get("duplicate_of") or hit["_id"]
+        story_pred[rel] = src.get("story_id") or hit["_id"]
+    dup_true: dict[str, int] = {}
+    story_true: dict[str, int] = {}
+    for truth in iter_truth(folder):
+        dup_true[truth["path"]] = truth["duplicate_group"]
+        story_true[truth["path"]] = truth["story"]
+    return {
+        "duplicates": pair_scores(dup_true, dup_pred),
+        "stories": pair_scores(story_true, story_pred),
+    }
+
+
+# ---------------------------------------------------------------- report
+
+
+def _verdict(ok: bool) -> str:
+    return "ok" if ok else "MISS"
+
+
+def print_table(result: dict) -> None:
+    """The readable summary of one size."""
+    size = result["size"]
+    print(
+        f"\n=== {size} documents ({result['corpus']['bytes'] / 1e6:.1f} MB raw; "
+        f"load before: {result['load_before']}) ==="
+    )
+    print(f"{'stage':28} {'docs':>7} {'docs/s':>9} {'MB/s':>8}")
+    for name, stage in result["stages"].items():
+        print(f"{name:28} {stage['docs']:7d} {stage['docs_per_s']:9.1f} {stage['mb_per_s']:8.3f}")
+    e2e = result.get("e2e")
+    if e2e:
+        rate = e2e["docs_per_s"]
+        target = "ok" if rate >= TARGET_E2E else "MISS"
+        stretch = " (stretch met)" if rate >= STRETCH_E2E else ""
+        print(
+            f"{'end to end (Prefect flow)':28} {size:7d} {rate:9.1f} {e2e['mb_per_s']:8.3f}"
+            f"   target >= {TARGET_E2E:.0f}: {target}{stretch}"
+        )
+        print(
+            f"peak RSS (flow process)      {e2e['peak_rss_mb']:.0f} MB   target <= "
+            f"{TARGET_RSS_MB:.0f} MB: {_verdict(e2e['peak_rss_mb'] <= TARGET_RSS_MB)}  "
+            f"(Prefect server process {e2e['prefect_server_peak_rss_mb']:.0f} MB)"
+        )
+        print(
+            f"Prefect share                {e2e['prefect_share']:.1%}   target <= "
+            f"{TARGET_PREFECT:.0%}: {_verdict(e2e['prefect_share'] <= TARGET_PREFECT)}  "
+            f"(strict {e2e['prefect_share_strict']:.1%}; with server start-up "
+            f"{e2e['prefect_share_with_startup']:.1%}; wall {e2e['wall_s']:.0f} s)"
+        )
+        print(
+            f"indexed {e2e['indexed']} of {size}; stage seconds in the flow: {e2e['stage_seconds']}"
+        )
+    q = result["quality"]
+    print(
+        f"quality: title {q['title_exact']:.3f}  author F1 {q['author_f1']:.3f}  date "
+        f"{q['date_accuracy']:.3f}  paragraph F1 {q['paragraph_f1']:.3f}  outlet "
+        f"{q['outlet_accuracy']:.3f}"
+    )
+    print(
+        "removal recall: "
+        + ", ".join(
+            f"{k} {v['recall']:.2f}"
+            + (f" (kind {v['kind_ok']:.2f})" if v["kind_ok"] != v["recall"] else "")
+            for k, v in q["removal_recall"].items()
+        )
+    )
+    for shape, s in q["by_shape"].items():
+        print(
+            f"  {shape:10} docs {s['docs']:6d} title {s['title_exact']:.3f} date "
+            f"{s['date_accuracy']:.3f} paragraph F1 {s['paragraph_f1']:.3f}"
+        )
+    for name, g in result.get("groups", {}).items():
+        print(
+            f"{name:10} pairwise P {g['precision']:.3f} R {g['recall']:.3f} F1 {g['f1']:.3f} "
+            f"({g['true_pairs']} true pairs)"
+        )
+    ref = result["reference"]
+    t, o = ref["trafilatura"], ref["ours_clean_document"]
+    print(
+        f"HTML reference ({ref['html_docs']} pages): trafilatura.extract paragraph F1 "
+        f"{t['paragraph_f1']:.3f} shingle F1 {t['shingle_f1']:.3f} {t['docs_per_s']:.0f} docs/s | "
+        f"clean_document paragraph F1 {o['paragraph_f1']:.3f} shingle F1 {o['shingle_f1']:.3f} "
+        f"{o['docs_per_s']:.0f} docs/s"
+    )
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg()) + f" on {os.cpu_count()} cores"
+
+
+def run_size(size: int, args: argparse.Namespace, es_url: str) -> dict:
+    """Every measurement for one corpus size."""
+    from flows.config import Settings
+    from flows.es_client import make_client
+    from flows.indices import aliases
+
+    result: dict[str, Any] = {"size": size, "load_before": _load(), "started": time.time()}
+    folder, manifest = ensure_corpus(args.out / "corpus", size, args.seed)
+    result["corpus"] = manifest
+    print(f"[{size}] parse+clean of every file (+ trafilatura on the HTML ones) ...", flush=True)
+    clean_rate, quality, reference, kept = stage_clean(folder, args.stage_sample)
+    result["stages"] = {"parse+clean": clean_rate}
+    result["quality"], result["reference"] = quality, reference
+    stamp = int(time.time())
+    settings = Settings(
+        es_url=es_url,
+        index_prefix=f"bench-stage-{size}-{stamp}",
+        dead_letter_path=args.out / "dead-letter-stages.jsonl",
+    )
+    es = make_client(settings)
+    try:
+        print(f"[{size}] NER, dedup, index on {len(kept)} documents ...", flush=True)
+        rest = stage_rest(kept, settings, settings.batch_size)
+        result["stages"].update({f"{k} (sample)": v for k, v in rest.items()})
+    finally:
+        drop_prefix(es, settings.index_prefix)
+    del kept
+    if not args.skip_e2e:
+        prefix = f"bench-e2e-{size}-{stamp}"
+        try:
+            result["e2e"] = run_e2e(folder, es_url, prefix, args.out, size, args.stub_ner)
+            alias = aliases(settings.model_copy(update={"index_prefix": prefix})).articles
+            es.indices.refresh(index=alias)
+            result["groups"] = group_quality(es, alias, folder)
+        finally:
+            if not args.keep_indices:
+                drop_prefix(es, prefix)
+    result["load_after"] = _load()
+    result["seconds"] = round(time.time() - result.pop("started"), 1)
+    (args.out / f"results-{size}.json").write_text(json.dumps(result, indent=1))
+    print_table(result)
+    return result
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--e2e-child":
+        e2e_child(sys.argv[2], sys.argv[3], "--stub-ner" in sys.argv[4:])
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000])
+    parser.add_argument("--out", type=Path, default=HERE / "out")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--stage-sample",
+        type=int,
+        default=1000,
+        help="documents timed through NER, dedup and index per size",
+    )
+    parser.add_argument("--es-url", default=os.environ.get("NEWSINDEX_BENCH_ES_URL"))
+    parser.add_argument("--es-port", type=int, default=9270)
+    parser.add_argument("--skip-e2e", action="store_true")
+    parser.add_argument(
+        "--stub-ner",
+        action="store_true",
+        help="end to end with NER replaced by a no-op (memory checks at scale)",
+    )
+    parser.add_argument("--keep-indices", action="store_true")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    server = None
+    es_url = args.es_url
+    if not es_url:
+        from flows.local_es import LocalElasticsearch
+
+        server = LocalElasticsearch(port=args.es_port, heap="1g")
+        print(f"starting a local Elasticsearch {server.start()} at {server.url} ...")
+        es_url = server.url
+    try:
+        for size in args.sizes:
+            run_size(size, args, es_url)
+    finally:
+        if server is not None:
+            server.stop()
+
+
+if __name__ == "__main__":
+    main()
