@@ -28,7 +28,6 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import trafilatura
@@ -112,25 +111,10 @@ def _f1(scores: tuple[float, float]) -> tuple[float, float, float]:
     return (2 * precision * recall / (precision + recall) if precision + recall else 0.0, *scores)
 
 
-@dataclass(frozen=True, slots=True)
-class Timing:
-    """Per-page CPU times of one extractor in ms, each the median of its repeated runs."""
-
-    pages_ms: list[float]
-
-    @property
-    def mean(self) -> float:
-        return statistics.mean(self.pages_ms)
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.pages_ms)
-
-
 def timed(
     fns: dict[str, Callable[[str], object]], pages: list[tuple[str, str, str, str]], repeat: int
-) -> tuple[dict[str, list[object]], dict[str, Timing]]:
-    """Outputs of each fn on every page, and its per-page CPU times.
+) -> tuple[dict[str, list[object]], dict[str, list[float]]]:
+    """Outputs of each fn on every page, and its CPU time on each page in ms (median of runs).
 
     Each page goes through every fn in turn before the next page, and the order of the fns is
     reversed on every other repeat, so load from other processes and warm caches favour none.
@@ -145,7 +129,7 @@ def timed(
                 outputs[name][i] = fns[name](html)
                 runs[name][i].append((time.process_time() - start) * 1000)
         order.reverse()
-    return outputs, {name: Timing([statistics.median(r) for r in runs[name]]) for name in fns}
+    return outputs, {name: [statistics.median(r) for r in runs[name]] for name in fns}
 
 
 def main() -> None:
@@ -175,12 +159,11 @@ def main() -> None:
     for name, texts in rows:
         f1, precision, recall = corpus_scores(list(zip(truths, texts, strict=True)))
         print(f"{name:28} {f1:7.4f} {precision:7.4f} {recall:7.4f}")
-    plain_t, ours_t = times["plain"], times["ours"]
     print(f"CPU time per page, median of {args.repeat} runs each:")
-    print(f"  mean    plain {plain_t.mean:6.1f} ms  ours {ours_t.mean:6.1f} ms  "
-          f"ratio {ours_t.mean / plain_t.mean:.3f}")
-    print(f"  median  plain {plain_t.median:6.1f} ms  ours {ours_t.median:6.1f} ms  "
-          f"ratio {ours_t.median / plain_t.median:.3f}")
+    for label, stat in (("mean", statistics.mean), ("median", statistics.median)):
+        plain_ms, ours_ms = stat(times["plain"]), stat(times["ours"])
+        print(f"  {label:6}  plain {plain_ms:6.1f} ms  ours {ours_ms:6.1f} ms  "
+              f"ratio {ours_ms / plain_ms:.3f}")
     if args.worst:
         scored = sorted(
             (_f1(page_scores(t, body_text(r))), k, u)  # type: ignore[arg-type]

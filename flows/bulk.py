@@ -181,6 +181,9 @@ def load_window(es: Elasticsearch, names: Sequence[str]) -> Iterator[None]:
         for index in physical:
             if not _window_users.get(index):
                 current = found[index]["settings"].get("index", {}).get("refresh_interval")
+                if current == "-1":  # left behind by a load that died (crash): not a choice
+                    log.warning("%s: refresh left off by an interrupted load; resetting", index)
+                    current = None
                 _window_saved[index] = current
                 es.indices.put_settings(index=index, settings={"refresh_interval": "-1"})
             _window_users[index] = _window_users.get(index, 0) + 1

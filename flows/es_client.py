@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlsplit, urlunsplit
 
+from elastic_transport import TlsError
 from elasticsearch import ApiError, Elasticsearch, TransportError
 
 from flows.config import Settings
@@ -59,6 +60,11 @@ def check_connection(es: Elasticsearch, settings: Settings) -> str:
             reason += " (check NEWSINDEX_ES_API_KEY or NEWSINDEX_ES_USERNAME/NEWSINDEX_ES_PASSWORD)"
         message = f"Elasticsearch at {where} refused the request: {reason}"
         raise EsUnavailableError(message) from None
+    except TlsError:
+        raise EsUnavailableError(
+            f"TLS verification of Elasticsearch at {where} failed (certificate not trusted or "
+            "not for this host): set NEWSINDEX_ES_CA_CERTS to the CA bundle (PEM) that signed it"
+        ) from None
     except TransportError as exc:
         kind = type(exc).__name__
         raise EsUnavailableError(

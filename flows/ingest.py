@@ -23,6 +23,7 @@ from pydantic import BaseModel, Field
 
 from flows.bulk import index_articles
 from flows.config import Settings, get_settings
+from flows.dead_letter import DeadLetter
 from flows.dedup_store import dedup_fields, fetch_candidates
 from flows.es_client import check_connection, make_client, redact_url
 from flows.extract import clean_raw
@@ -94,15 +95,27 @@ _TASK_OPTIONS = {
 
 
 def _indexed_hashes(es: Elasticsearch, alias: str, ids: list[str]) -> dict[str, str]:
-    """content_hash of the articles already indexed under these ids."""
+    """content_hash of the articles already indexed completely under these ids.
+
+    An article stored without a `fingerprint` lost a paragraph write: it is not complete, so
+    it is left out and the file is processed again (flows.bulk rewrites it all).
+    """
     if not ids:
         return {}
-    response = es.options(ignore_status=404).mget(index=alias, ids=ids, source=["content_hash"])
+    response = es.options(ignore_status=404).mget(
+        index=alias, ids=ids, source=["content_hash", "fingerprint"]
+    )
     return {
         doc["_id"]: doc["_source"]["content_hash"]
         for doc in response.get("docs", [])
-        if doc.get("found")
+        if doc.get("found") and doc["_source"].get("fingerprint")
     }
+
+
+def _nothing_to_index(article: Article) -> str | None:
+    """The reason a cleaned file holds nothing to index (binary, empty), else None."""
+    unusable = [w for w in article.warnings if w.startswith("skipped:") or w == "empty input"]
+    return "; ".join(article.warnings) if unusable and not article.paragraphs else None
 
 
 @task(name="prepare-batch", **_TASK_OPTIONS)
@@ -122,6 +135,10 @@ def prepare_batch(
             batch.report.failures.append({"source": raw.uri, "reason": raw.error})
             continue
         article = clean_raw(raw, settings.max_file_bytes)
+        if unusable := _nothing_to_index(article):  # binary or empty: never an empty document
+            batch.report.failed += 1
+            batch.report.failures.append({"source": raw.uri, "reason": unusable})
+            continue
         if known.get(article.id) == article.content_hash:
             batch.report.skipped += 1
             continue
@@ -172,6 +189,8 @@ def ingest(options: IngestOptions = DEFAULT_OPTIONS) -> dict:
     es = make_client(settings)
     version = check_connection(es, settings)
     logger.info("Elasticsearch %s at %s", version, redact_url(settings.es_url))
+    if not options.dry_run:  # fail before any work when failures could not be recorded
+        DeadLetter(settings.dead_letter_path).close()
     targets = aliases(settings) if options.dry_run else ensure_indices(es, settings).aliases
     report = run_batches(options, settings, targets)
     return publish_report(report)

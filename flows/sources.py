@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import fsspec
+from fsspec.implementations.local import LocalFileSystem
 
 log = logging.getLogger(__name__)
 
@@ -56,10 +57,25 @@ def resolve_local_root(source: str, allowed_root: Path | None) -> Path:
     return path
 
 
+def _refuse_local_urls(source: str, allowed_root: Path | None) -> None:
+    """Under a source root, URLs that reach the local disk another way (`local://`, chained
+    `simplecache::file://`, ...) would bypass the confinement: refuse them."""
+    if allowed_root is None or _is_local(source):
+        return
+    fs, _ = fsspec.core.url_to_fs(source)
+    if "::" in source or isinstance(fs, LocalFileSystem):
+        raise SourceError(
+            f"source {source!r} is not allowed with a source root: use a plain path under "
+            f"{allowed_root.resolve()} or a remote URL (s3://, gcs://, ...)"
+        )
+
+
 def validate_source(source: str, allowed_root: Path | None) -> None:
     """Raise SourceError early when a local source is missing or outside the allowed root."""
     if _is_local(source):
         resolve_local_root(source, allowed_root)
+    else:
+        _refuse_local_urls(source, allowed_root)
 
 
 def _matches(name: str, include: Sequence[str]) -> bool:
@@ -73,6 +89,7 @@ def discover(
     if _is_local(source):
         yield from _discover_local(resolve_local_root(source, allowed_root), include)
         return
+    _refuse_local_urls(source, allowed_root)
     fs, root = fsspec.core.url_to_fs(source)
     protocol = fs.protocol[0] if isinstance(fs.protocol, tuple) else fs.protocol
     for path, info in sorted(fs.find(root, detail=True).items()):

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit, urlunsplit
 from transforms.boilerplate import remove_boilerplate
 from transforms.bylines import parse_byline
 from transforms.dates import ParsedDate, parse_iso, split_dateline
-from transforms.decode import decode_bytes
+from transforms.decode import decode_bytes, strip_controls
 from transforms.header import read_header
 from transforms.language import guess_language
 from transforms.lines import Unit, split_lines
@@ -83,7 +83,9 @@ def clean_document(raw: bytes, source: str, *, url: str | None = None) -> Articl
         if not decoded.skipped and "empty input" not in article.warnings:
             article.warnings.append("empty input")
         return article
-    text = decoded.text
+    text, controls = strip_controls(decoded.text)
+    if controls:
+        article.warnings.append(f"removed {controls} control character(s)")
     if len(text) > MAX_TEXT_CHARS:
         cut = text.rfind("\n", MAX_TEXT_CHARS // 2, MAX_TEXT_CHARS)
         text = text[: cut if cut > 0 else MAX_TEXT_CHARS]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zlib
 from dataclasses import dataclass, field
 
@@ -16,6 +17,7 @@ _TEXT_BYTES = bytes(range(32, 256)) + b"\t\n\f\r\x1b"
 _WESTERN = frozenset(
     {"cp1252", "cp1250", "latin_1", "iso8859_15", "iso8859_10", "mac_roman", "ascii", "utf_8"}
 )
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8"),
     (b"\xff\xfe", "utf-16-le"),
@@ -45,6 +47,15 @@ def gunzip(raw: bytes, limit: int = MAX_GUNZIP_BYTES) -> tuple[bytes, list[str]]
     if not inflater.eof:
         return out, [f"gzip: truncated stream; kept the {len(out)} bytes recovered"]
     return out, []
+
+
+def strip_controls(text: str) -> tuple[str, int]:
+    """Text without C0/DEL control characters (form and vertical feeds become line breaks);
+    returns it and how many were removed. Tab, newline and carriage return are kept."""
+    found = len(_CONTROLS.findall(text))
+    if not found:
+        return text, 0
+    return _CONTROLS.sub("", text.replace("\f", "\n").replace("\v", "\n")), found
 
 
 def _looks_binary(sample: bytes) -> bool:

@@ -40,16 +40,14 @@ AUTHOR_KEYS = ("author", "article:author", "sailthru.author", "parsely-author", 
 SECTION_KEYS = ("article:section", "section", "parsely-section", "category")
 LANGUAGE_KEYS = ("og:locale", "content-language", "language", "dc.language")
 
-_TIME_XPATH = XPath("//time[@itemprop='datePublished' or contains(@class,'pub')]/@datetime")
 # Byline candidates in document order; _byline tries only the first one among siblings. (That
 # is `//*[...][1]`, whose per-parent position test makes libxml2 several times slower.)
 _BYLINE_XPATH = XPath(
     "//*[@rel='author' or @itemprop='author'"
     " or @class[contains(., 'byline') or contains(., 'author-name')]]"
 )
-_LD_JSON_XPATH = XPath("//script[@type='application/ld+json']")
-_CANONICAL_XPATH = XPath("//link[@rel='canonical']/@href")
-_H1_XPATH = XPath("//h1")
+# The elements _scan reads, found in one pass (an XPath scan per kind costs several times more).
+_SCANNED_TAGS = ("meta", "script", "link", "time", "h1", "title")
 
 
 @dataclass(slots=True)
@@ -70,35 +68,72 @@ class PageMeta:
     warnings: list[str] = field(default_factory=list)
 
 
+@dataclass(slots=True)
+class _PageTags:
+    """The page's meta, JSON-LD, canonical link, publication <time>, first h1 and title."""
+
+    meta: dict[str, str] = field(default_factory=dict)  # first non-empty content of each key
+    ld_json: list[str] = field(default_factory=list)
+    canonical: list[str] = field(default_factory=list)
+    times: list[str] = field(default_factory=list)  # datetime of <time> marked as publication
+    h1: HtmlElement | None = None
+    title: HtmlElement | None = None
+
+
 def clean_space(text: str | None) -> str:
     """Collapse runs of whitespace (including non-breaking spaces) and strip."""
     return " ".join(text.split()) if text else ""
 
 
-def _meta_tags(tree: HtmlElement) -> dict[str, str]:
-    """First non-empty content of each meta key (property, name, itemprop or http-equiv)."""
-    found: dict[str, str] = {}
-    for meta in tree.iter("meta"):
-        content = clean_space(meta.get("content"))
-        if not content:
-            continue
-        for attr in ("property", "name", "itemprop", "http-equiv"):
-            key = (meta.get(attr) or "").strip().lower()
-            if key:
-                found.setdefault(key, content)
-    return found
+def _scan(tree: HtmlElement) -> _PageTags:
+    """One pass over the page's meta, script, link, time, h1 and title elements."""
+    page = _PageTags()
+    for element in tree.iter(*_SCANNED_TAGS):
+        tag, get = element.tag, element.get
+        if tag == "meta":
+            _read_meta_tag(element, page.meta)
+        elif tag == "script":
+            if get("type") == "application/ld+json":
+                page.ld_json.append(element.text or "")
+        elif tag == "link":
+            href = get("href")
+            if href is not None and get("rel") == "canonical":
+                page.canonical.append(href)
+        elif tag == "time":
+            stamp = get("datetime")
+            if stamp is not None and (
+                get("itemprop") == "datePublished" or "pub" in (get("class") or "")
+            ):
+                page.times.append(stamp)
+        elif tag == "h1":
+            if page.h1 is None:
+                page.h1 = element
+        elif page.title is None and element is not tree:  # a <title>; as in .//title
+            page.title = element
+    return page
+
+
+def _read_meta_tag(meta: HtmlElement, found: dict[str, str]) -> None:
+    """Record the content of a meta tag under each of its keys (property, name, ...)."""
+    content = clean_space(meta.get("content"))
+    if not content:
+        return
+    for attr in ("property", "name", "itemprop", "http-equiv"):
+        key = (meta.get(attr) or "").strip().lower()
+        if key:
+            found.setdefault(key, content)
 
 
 def _first(found: dict[str, str], keys: tuple[str, ...]) -> str | None:
     return next((found[k] for k in keys if k in found), None)
 
 
-def _json_ld(tree: HtmlElement) -> dict[str, str]:
+def _json_ld(scripts: list[str]) -> dict[str, str]:
     """datePublished, headline, author and articleSection from JSON-LD article objects."""
     out: dict[str, str] = {}
-    for script in _LD_JSON_XPATH(tree):
+    for script in scripts:
         try:
-            data = json.loads(script.text or "")
+            data = json.loads(script)
         except ValueError:
             continue
         stack = [data]
@@ -130,11 +165,10 @@ def _read_ld_object(item: dict, out: dict[str, str]) -> None:
 
 
 def _page_date(
-    meta: dict[str, str], ld: dict[str, str], tree: HtmlElement, url: str | None
+    tags: _PageTags, ld: dict[str, str], tree: HtmlElement, url: str | None
 ) -> tuple[str, Precision, str] | None:
     """The publication date from meta tags, JSON-LD or <time>, else htmldate (no free-text scan)."""
-    candidates = [meta.get(k) for k in DATE_KEYS] + [ld.get("datepublished")]
-    candidates += _TIME_XPATH(tree)
+    candidates = [tags.meta.get(k) for k in DATE_KEYS] + [ld.get("datepublished"), *tags.times]
     for value in candidates:
         parsed = parse_iso(value) if value else None
         if parsed:
@@ -170,9 +204,8 @@ def _byline(meta: dict[str, str], ld: dict[str, str], tree: HtmlElement) -> str 
     return None
 
 
-def _canonical(tree: HtmlElement, meta: dict[str, str], url: str | None) -> str | None:
-    links = _CANONICAL_XPATH(tree)
-    for value in [*links, meta.get("og:url"), url]:
+def _canonical(tags: _PageTags, url: str | None) -> str | None:
+    for value in [*tags.canonical, tags.meta.get("og:url"), url]:
         if value and value.strip().startswith(("http://", "https://")):
             return value.strip()
     return None
@@ -180,23 +213,23 @@ def _canonical(tree: HtmlElement, meta: dict[str, str], url: str | None) -> str 
 
 def read_meta(tree: HtmlElement, url: str | None = None) -> PageMeta:
     """Title, description, byline, canonical URL, site name, language and date of a page."""
-    meta = _meta_tags(tree)
-    ld = _json_ld(tree)
-    h1 = _H1_XPATH(tree)
-    title_tag = tree.find(".//title")
+    tags = _scan(tree)
+    meta = tags.meta
+    ld = _json_ld(tags.ld_json)
+    h1 = clean_space(tags.h1.text_content()) if tags.h1 is not None else None
     title = _first(meta, TITLE_KEYS) or ld.get("headline")
     page = PageMeta(
-        title=title or (clean_space(h1[0].text_content()) if h1 else None)
-        or (clean_space(title_tag.text_content()) if title_tag is not None else None) or None,
-        h1=clean_space(h1[0].text_content()) if h1 else None,
+        title=title or h1
+        or (clean_space(tags.title.text_content()) if tags.title is not None else None) or None,
+        h1=h1,
         description=_first(meta, DESCRIPTION_KEYS),
         section=_first(meta, SECTION_KEYS) or ld.get("articlesection"),
         byline=_byline(meta, ld, tree),
         site_name=_site_name(meta),
         language=_language(tree, meta),
     )
-    page.url = _canonical(tree, meta, url)
-    date = _page_date(meta, ld, tree, page.url or url)
+    page.url = _canonical(tags, url)
+    date = _page_date(tags, ld, tree, page.url or url)
     if date:
         page.published_at, page.published_precision, page.date_source = date
     else:
