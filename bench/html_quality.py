@@ -83,8 +83,12 @@ def load_pages(folder: Path, limit: int | None = None) -> list[tuple[str, str, s
     truth = json.loads((folder / "ground-truth.json").read_text("utf-8"))
     keys = sorted(truth)[:limit]
     return [
-        (k, decode(gzip.decompress((folder / "html" / f"{k}.html.gz").read_bytes())),
-         truth[k]["articleBody"], truth[k].get("url") or "")
+        (
+            k,
+            decode(gzip.decompress((folder / "html" / f"{k}.html.gz").read_bytes())),
+            truth[k]["articleBody"],
+            truth[k].get("url") or "",
+        )
         for k in keys
     ]
 
@@ -162,8 +166,10 @@ def main() -> None:
     print(f"CPU time per page, median of {args.repeat} runs each:")
     for label, stat in (("mean", statistics.mean), ("median", statistics.median)):
         plain_ms, ours_ms = stat(times["plain"]), stat(times["ours"])
-        print(f"  {label:6}  plain {plain_ms:6.1f} ms  ours {ours_ms:6.1f} ms  "
-              f"ratio {ours_ms / plain_ms:.3f}")
+        print(
+            f"  {label:6}  plain {plain_ms:6.1f} ms  ours {ours_ms:6.1f} ms  "
+            f"ratio {ours_ms / plain_ms:.3f}"
+        )
     if args.worst:
         scored = sorted(
             (_f1(page_scores(t, body_text(r))), k, u)  # type: ignore[arg-type]

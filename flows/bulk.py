@@ -177,27 +177,44 @@ def load_window(es: Elasticsearch, names: Sequence[str]) -> Iterator[None]:
         index=list(names), name="index.refresh_interval", include_defaults=True
     )
     physical = sorted(found)
-    with _window_lock:
-        for index in physical:
-            if not _window_users.get(index):
-                current = found[index]["settings"].get("index", {}).get("refresh_interval")
-                if current == "-1":  # left behind by a load that died (crash): not a choice
-                    log.warning("%s: refresh left off by an interrupted load; resetting", index)
-                    current = None
-                _window_saved[index] = current
-                es.indices.put_settings(index=index, settings={"refresh_interval": "-1"})
-            _window_users[index] = _window_users.get(index, 0) + 1
+    entered: list[str] = []  # only these are counted, so a failure half-way leaks nothing
     try:
-        yield
-    finally:
         with _window_lock:
             for index in physical:
-                _window_users[index] -= 1
-                if not _window_users[index]:
-                    del _window_users[index]
-                    previous = _window_saved.pop(index)
-                    es.indices.put_settings(index=index, settings={"refresh_interval": previous})
-        es.indices.refresh(index=physical)
+                if not _window_users.get(index):
+                    current = found[index]["settings"].get("index", {}).get("refresh_interval")
+                    if current == "-1":  # left behind by a load that died (crash)
+                        log.warning("%s: refresh left off by an interrupted load; resetting", index)
+                        current = None
+                    _window_saved[index] = current
+                    es.indices.put_settings(index=index, settings={"refresh_interval": "-1"})
+                _window_users[index] = _window_users.get(index, 0) + 1
+                entered.append(index)
+        yield
+    finally:
+        _leave_window(es, entered)
+
+
+def _leave_window(es: Elasticsearch, entered: list[str]) -> None:
+    """Count this load out of every index it entered, then restore (all of them, even when one
+    restore fails: the first error is raised after) and refresh."""
+    failure: Exception | None = None
+    with _window_lock:
+        restore: dict[str, str | None] = {}
+        for index in entered:
+            _window_users[index] -= 1
+            if not _window_users[index]:
+                del _window_users[index]
+                restore[index] = _window_saved.pop(index)
+        for index, previous in restore.items():
+            try:
+                es.indices.put_settings(index=index, settings={"refresh_interval": previous})
+            except Exception as exc:  # raised below, after the other indices are restored
+                failure = failure or exc
+    if failure is not None:
+        raise failure
+    if entered:
+        es.indices.refresh(index=entered)
 
 
 @dataclass

@@ -22,12 +22,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from elasticsearch import Elasticsearch
+from elasticsearch import Elasticsearch, NotFoundError
 from prefect.testing.utilities import prefect_test_harness
 from typer.testing import CliRunner
 
+from flows import bulk as bulk_module
 from flows import ingest as ingest_module
-from flows.bulk import index_articles
+from flows.bulk import index_articles, load_window
 from flows.cli import app
 from flows.config import Settings, get_settings
 from flows.indices import ensure_indices
@@ -457,3 +458,17 @@ def test_article_missing_a_paragraph_is_redone_not_skipped(
     assert_balanced(again)
     assert (again["indexed"], again["skipped"]) == (1, len(files) - 1)
     assert_indexed_exactly_once(es, flow_settings.index_prefix, files)
+
+
+def test_refresh_window_is_restored_on_every_index_when_one_restore_fails(
+    es: Elasticsearch, settings: Settings
+) -> None:
+    """Regression: a restore failing on one index (the crash case) left the other index's
+    refresh off for the rest of the process."""
+    state = ensure_indices(es, settings)
+    with pytest.raises(NotFoundError), load_window(es, state.aliases.names()):
+        es.indices.delete(index=state.write_indices.articles)  # its restore will 404
+    assert not bulk_module._window_users and not bulk_module._window_saved
+    paragraphs = state.write_indices.paragraphs
+    found = es.indices.get_settings(index=paragraphs, name="index.refresh_interval")
+    assert found == {}  # back to the default, not "-1"

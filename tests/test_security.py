@@ -353,7 +353,8 @@ def test_cli_never_prints_credentials(command: list[str], tmp_path: Path) -> Non
     assert unreachable.returncode == 2 and "Cannot reach Elasticsearch" in unreachable.stderr
     for done in (rejected, keyed, unreachable):
         assert_no_secret(done.stdout, done.stderr)
-        assert "Traceback" not in done.stderr
+        if "-v" not in command:  # verbose logs transport retries with their tracebacks
+            assert "Traceback" not in done.stderr
 
 
 @pytest.fixture(scope="module")

@@ -102,6 +102,7 @@ def element_text(element: HtmlElement) -> str:
 
 
 def _kind_of(element: HtmlElement, tags: dict[str, str]) -> str | None:
+    """The block kind of an element: by its tag, else by its attributes."""
     return tags.get(element.tag) or _attribute_kind(element)
 
 

@@ -110,8 +110,12 @@ def extract_html(html: str, *, url: str | None = None) -> HtmlResult:
     try:
         # Comments are not part of the record; "txt" skips the unused text rendering of the tree.
         doc = trafilatura.bare_extraction(
-            tree, url=meta.url or url, favor_precision=True, include_comments=False,
-            output_format="txt", with_metadata=False,
+            tree,
+            url=meta.url or url,
+            favor_precision=True,
+            include_comments=False,
+            output_format="txt",
+            with_metadata=False,
         )
     except Exception as err:  # trafilatura bugs on odd markup must not stop a batch
         LOG.warning("trafilatura failed on %s: %s", url, err)

@@ -175,7 +175,10 @@ def _page_date(
             return parsed.iso, parsed.precision, "html_meta"
     try:
         found = find_date(
-            tree, url=url, extensive_search=False, original_date=True,
+            tree,
+            url=url,
+            extensive_search=False,
+            original_date=True,
             outputformat="%Y-%m-%dT%H:%M:%S%z",
         )
     except Exception as err:  # htmldate raises assorted errors on odd trees
@@ -219,8 +222,10 @@ def read_meta(tree: HtmlElement, url: str | None = None) -> PageMeta:
     h1 = clean_space(tags.h1.text_content()) if tags.h1 is not None else None
     title = _first(meta, TITLE_KEYS) or ld.get("headline")
     page = PageMeta(
-        title=title or h1
-        or (clean_space(tags.title.text_content()) if tags.title is not None else None) or None,
+        title=title
+        or h1
+        or (clean_space(tags.title.text_content()) if tags.title is not None else None)
+        or None,
         h1=h1,
         description=_first(meta, DESCRIPTION_KEYS),
         section=_first(meta, SECTION_KEYS) or ld.get("articlesection"),
