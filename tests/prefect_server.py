@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,6 +32,12 @@ def prefect_env(home: Path) -> dict[str, str]:
     return env
 
 
+def _send(request: urllib.request.Request) -> Any:
+    with urllib.request.urlopen(request, timeout=30) as response:
+        raw = response.read()
+    return json.loads(raw) if raw else None
+
+
 class PrefectApi:
     """JSON over HTTP against a Prefect server's /api."""
 
@@ -38,6 +45,8 @@ class PrefectApi:
         self.base = base.rstrip("/")
 
     def call(self, method: str, path: str, body: Any | None = None) -> Any:
+        """One API call; a busy server (503, as SQLite-backed Prefect answers under load) is
+        retried with backoff, as Prefect's own client does."""
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(
             f"{self.base}/api{path}",
@@ -45,9 +54,14 @@ class PrefectApi:
             method=method,
             headers={"Content-Type": "application/json"},
         )
-        with urllib.request.urlopen(request, timeout=30) as response:
-            raw = response.read()
-        return json.loads(raw) if raw else None
+        for delay in (1, 2, 4, 8, 16):
+            try:
+                return _send(request)
+            except urllib.error.HTTPError as exc:
+                if exc.code not in (429, 503):
+                    raise
+            time.sleep(delay)
+        return _send(request)
 
     def wait_until(self, check, timeout: float, what: str) -> Any:
         deadline = time.monotonic() + timeout
