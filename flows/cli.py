@@ -198,28 +198,15 @@ def search_command(
     size: int = typer.Option(10, min=1, max=1000, help="Number of hits"),
 ) -> None:
     """Search the index and print hits with highlighted snippets and facet counts."""
-    from flows.search import search
+    from flows.search import SearchFilters, search
     from flows.search_output import print_result
 
-    since_date, until_date = _iso_date(since), _iso_date(until)
+    filters = SearchFilters(outlet, person, org, place, author, _iso_date(since), _iso_date(until))
     settings = get_settings()
     es = make_client(settings)
     try:
         check_connection(es, settings)
-        result = search(
-            es,
-            settings,
-            query,
-            outlet=outlet,
-            person=person,
-            org=org,
-            place=place,
-            author=author,
-            since=since_date,
-            until=until_date,
-            paragraphs=paragraphs,
-            size=size,
-        )
+        result = search(es, settings, query, filters, paragraphs=paragraphs, size=size)
     except EsUnavailableError as exc:
         raise fail(str(exc)) from None
     except NotFoundError:

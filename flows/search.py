@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from elasticsearch import Elasticsearch
@@ -53,38 +53,45 @@ def _term(field_name: str, value: str) -> dict[str, Any]:
     return {"term": {field_name: {"value": value, "case_insensitive": True}}}
 
 
+@dataclass(frozen=True)
+class SearchFilters:
+    """Exact-value filters (case-insensitive) and an inclusive day range on published_at."""
+
+    outlet: str | None = None  # outlet name or id
+    person: str | None = None
+    org: str | None = None
+    place: str | None = None
+    author: str | None = None
+    since: date | None = None
+    until: date | None = None
+
+
+NO_FILTERS = SearchFilters()
+
+
 def build_query(
-    query: str,
-    *,
-    outlet: str | None = None,
-    person: str | None = None,
-    org: str | None = None,
-    place: str | None = None,
-    author: str | None = None,
-    since: date | None = None,
-    until: date | None = None,
-    paragraphs: bool = False,
+    query: str, filters: SearchFilters = NO_FILTERS, *, paragraphs: bool = False
 ) -> dict[str, Any]:
     """The bool query: multi_match on the text fields (match_all when blank) plus filters."""
-    filters: list[dict[str, Any]] = []
-    if outlet:
-        either = [_term("outlet.name", outlet), _term("outlet.id", outlet)]
-        filters.append({"bool": {"should": either, "minimum_should_match": 1}})
+    clauses: list[dict[str, Any]] = []
+    if filters.outlet:
+        either = [_term("outlet.name", filters.outlet), _term("outlet.id", filters.outlet)]
+        clauses.append({"bool": {"should": either, "minimum_should_match": 1}})
     for field_name, value in (
-        ("entities.person", person),
-        ("entities.org", org),
-        ("entities.place", place),
-        ("authors", author),
+        ("entities.person", filters.person),
+        ("entities.org", filters.org),
+        ("entities.place", filters.place),
+        ("authors", filters.author),
     ):
         if value:
-            filters.append(_term(field_name, value))
-    if since or until:
+            clauses.append(_term(field_name, value))
+    if filters.since or filters.until:
         bounds: dict[str, str] = {}
-        if since:
-            bounds["gte"] = f"{since.isoformat()}||/d"
-        if until:
-            bounds["lte"] = f"{until.isoformat()}||/d"  # rounds up: the whole day is included
-        filters.append({"range": {"published_at": bounds}})
+        if filters.since:
+            bounds["gte"] = f"{filters.since.isoformat()}||/d"
+        if filters.until:  # rounds up: the whole day is included
+            bounds["lte"] = f"{filters.until.isoformat()}||/d"
+        clauses.append({"range": {"published_at": bounds}})
     if query.strip():
         must: dict[str, Any] = {
             "multi_match": {
@@ -96,7 +103,7 @@ def build_query(
         }
     else:
         must = {"match_all": {}}
-    return {"bool": {"must": [must], "filter": filters}}
+    return {"bool": {"must": [must], "filter": clauses}}
 
 
 def _hit(hit: dict[str, Any], paragraphs: bool) -> SearchHit:
@@ -122,14 +129,8 @@ def search(
     es: Elasticsearch,
     settings: Settings,
     query: str,
+    filters: SearchFilters = NO_FILTERS,
     *,
-    outlet: str | None = None,
-    person: str | None = None,
-    org: str | None = None,
-    place: str | None = None,
-    author: str | None = None,
-    since: date | datetime | None = None,
-    until: date | datetime | None = None,
     paragraphs: bool = False,
     size: int = 10,
 ) -> SearchResult:
@@ -139,17 +140,7 @@ def search(
     highlight_fields = PARAGRAPH_FIELDS if paragraphs else ["title", "standfirst", "body"]
     response = es.search(
         index=names.paragraphs if paragraphs else names.articles,
-        query=build_query(
-            query,
-            outlet=outlet,
-            person=person,
-            org=org,
-            place=place,
-            author=author,
-            since=since.date() if isinstance(since, datetime) else since,
-            until=until.date() if isinstance(until, datetime) else until,
-            paragraphs=paragraphs,
-        ),
+        query=build_query(query, filters, paragraphs=paragraphs),
         size=size,
         source_includes=_SOURCE,
         track_total_hits=True,

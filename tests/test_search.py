@@ -13,7 +13,7 @@ from flows.bulk import index_articles
 from flows.cli import app
 from flows.config import Settings, get_settings
 from flows.indices import ensure_indices
-from flows.search import search
+from flows.search import SearchFilters, search
 from flows.search_output import snippet_markup
 from tests.article_samples import corpus
 
@@ -58,7 +58,7 @@ def test_facet_counts_over_all_articles(es: Elasticsearch, loaded: Settings) -> 
     ],
 )
 def test_filters(es: Elasticsearch, loaded: Settings, filters: dict, expected: set[str]) -> None:
-    result = search(es, loaded, "", **filters)
+    result = search(es, loaded, "", SearchFilters(**filters))
     assert {hit.id for hit in result.hits} == expected
     assert result.total == len(expected)
 
