@@ -90,11 +90,6 @@ def jaccard_estimate(a: Sequence[int], b: Sequence[int]) -> float:
     return float(np.mean(np.asarray(a, dtype=np.uint64) == np.asarray(b, dtype=np.uint64)))
 
 
-def is_duplicate(a: Sequence[int], b: Sequence[int]) -> bool:
-    """True when two signatures are near-duplicates."""
-    return jaccard_estimate(a, b) >= DUPLICATE_THRESHOLD
-
-
 def entity_overlap(a: dict[str, int], b: dict[str, int]) -> tuple[float, int]:
     """Weighted Jaccard of two articles' top entities (name -> count), and how many they share."""
     wa, wb = _top_weights(a), _top_weights(b)
