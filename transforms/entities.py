@@ -33,6 +33,7 @@ from transforms.entity_rules import (
     credit_start,
     is_headline_case,
     lookup_alias,
+    may_be_alias,
     vocabulary,
 )
 from transforms.record import Article, EntityType
@@ -116,7 +117,7 @@ def _clean(sources: list[str], mentions: list[list[RawMention]]) -> list[_Mentio
         headline = is_headline_case(text, [(m.start, m.end) for m in raw])
         for mention in raw:
             label_type = LABEL_TYPES.get(mention.label)
-            if mention.start >= credit:
+            if mention.start >= credit or (label_type is None and not may_be_alias(mention.text)):
                 continue
             clean = clean_mention(text, mention.start, mention.end)
             if clean is None or (label_type is None and lookup_alias(clean.name) is None):

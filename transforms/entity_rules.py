@@ -15,6 +15,9 @@ from transforms.data_files import load_json
 from transforms.record import EntityType
 
 _SYMBOL_CATEGORIES = frozenset({"So", "Sm", "Sk", "Cf", "Co", "Cs"})  # emoji, arrows, joiners...
+_ASCII_SYMBOLS = str.maketrans(
+    dict.fromkeys(c for c in map(chr, range(128)) if unicodedata.category(c) in _SYMBOL_CATEGORIES)
+)
 _EDGE = " \t\n,;:!?\"'“”‘’()[]{}*_#|/\\-–—•·"  # stripped from a mention's ends ('.' is kept: U.S.)
 _POSSESSIVE = re.compile(r"['’]s?(?=\W|$)")  # Trump’s, Reuters’ (not O'Brien)
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
@@ -38,7 +41,10 @@ class EntityVocabulary:
     """Compiled alias table and cleaning rules."""
 
     aliases: dict[str, Alias]  # alias_key(spelling) -> canonical entity
-    titles: tuple[tuple[str, ...], ...]  # person titles as word tuples, longest first
+    alias_words: frozenset[str]  # every word of every alias key
+    titles: dict[
+        str, tuple[tuple[str, ...], ...]
+    ]  # first word -> titles as word tuples, longest first
     title_before: re.Pattern[str]  # a person title right before a mention
     role_words: frozenset[str]
     drop: frozenset[str]
@@ -69,6 +75,9 @@ def vocabulary() -> EntityVocabulary:
         for spelling in (name, *entry["aliases"]):
             aliases[alias_key(spelling)] = Alias(name, entry["type"])
     titles = sorted((tuple(t.split()) for t in rules["person_titles"]), key=len, reverse=True)
+    titles_by_first: dict[str, tuple[tuple[str, ...], ...]] = {}
+    for title in titles:
+        titles_by_first[title[0]] = (*titles_by_first.get(title[0], ()), title)
     title_words = "|".join(r"\s+".join(map(re.escape, t)) for t in titles)
     agencies = "|".join(re.escape(a) for a in rules["photo_agencies"])
     markers = "|".join(re.escape(m) for m in rules["credit_markers"])
@@ -78,7 +87,8 @@ def vocabulary() -> EntityVocabulary:
     )
     return EntityVocabulary(
         aliases=aliases,
-        titles=tuple(titles),
+        alias_words=frozenset(word for key in aliases for word in key.split()),
+        titles=titles_by_first,
         title_before=re.compile(rf"\b(?:{title_words})\.?,?\s+$", re.IGNORECASE),
         role_words=frozenset(w.casefold() for w in rules["role_words"]),
         drop=frozenset(alias_key(w) for w in rules["drop"]),
@@ -89,6 +99,16 @@ def vocabulary() -> EntityVocabulary:
 def lookup_alias(name: str) -> Alias | None:
     """The canonical entity a spelling folds to, if the alias table knows it."""
     return vocabulary().aliases.get(alias_key(name))
+
+
+def may_be_alias(surface: str) -> bool:
+    """False when no cleaning of ``surface`` can be a spelling the alias table knows.
+
+    A cheap test run before ``clean_mention`` on mentions that count only when the alias table
+    knows them: cleaning keeps a subset of the words, and a known spelling has only known words.
+    """
+    words = alias_key(_strip_surface(surface)).split()
+    return any(word in vocabulary().alias_words for word in words)
 
 
 def credit_start(text: str) -> int:
@@ -136,7 +156,11 @@ def _is_word_fragment(text: str, start: int, end: int) -> bool:
 
 
 def _strip_surface(surface: str) -> str:
-    surface = "".join(ch for ch in surface if unicodedata.category(ch) not in _SYMBOL_CATEGORIES)
+    if surface.isascii():  # the common case, without a category lookup per character
+        surface = surface.translate(_ASCII_SYMBOLS)
+    else:
+        kept = (ch for ch in surface if unicodedata.category(ch) not in _SYMBOL_CATEGORIES)
+        surface = "".join(kept)
     possessive = _POSSESSIVE.search(surface)
     if possessive and possessive.start() > 0:
         surface = surface[: possessive.start()]
@@ -148,7 +172,7 @@ def _strip_titles(words: list[str], vocab: EntityVocabulary) -> tuple[list[str],
     """Drop "President", "Kremlin spokesman" etc. in front of a capitalised name."""
     folded = [w.rstrip(".,").casefold() for w in words]
     for at in range(min(_MAX_WORDS_BEFORE_TITLE, len(words) - 1) + 1):
-        for title in vocab.titles:
+        for title in vocab.titles.get(folded[at], ()):
             rest = at + len(title)
             if tuple(folded[at:rest]) == title and rest < len(words) and words[rest][:1].isupper():
                 return words[rest:], True
