@@ -56,8 +56,10 @@ class Settings(BaseSettings):
     inbox: str = Field("inbox", description="Folder or URL the scheduled ingest reads")
     ingest_cron: str = Field("*/15 * * * *", description="Schedule of the inbox ingest (cron)")
     work_pool: str = Field("newsindex", description="Prefect work pool for `newsindex deploy`")
-    task_runner: Literal["threads", "dask"] = Field("threads", description="Prefect task runner")
-    task_workers: int = Field(2, ge=1, description="Threads (or Dask workers) for tasks")
+    task_runner: Literal["processes", "threads", "dask"] = Field(
+        "processes", description="Prefect task runner: processes, threads or dask"
+    )
+    task_workers: int = Field(2, ge=1, description="Worker processes (threads, Dask workers)")
     dask_address: str | None = Field(None, description="Existing Dask scheduler address")
 
     # Kibana

@@ -19,6 +19,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 from prefect.tasks import exponential_backoff
+from prefect.utilities.annotations import quote
 from pydantic import BaseModel, Field
 
 from flows.bulk import index_articles
@@ -208,7 +209,7 @@ def run_batches(options: IngestOptions, settings: Settings, targets: IndexPair) 
     window: deque[PrefectFuture[PreparedBatch]] = deque()
     max_in_flight = settings.task_workers * 2  # bounded memory: never the whole corpus at once
     for done, batch_files in enumerate(_batches(files, batch_size), start=1):
-        window.append(prepare_batch.submit(batch_files, options, settings, targets.articles))
+        window.append(prepare_batch.submit(quote(batch_files), options, settings, targets.articles))
         if len(window) >= max_in_flight:
             report.merge(_finish(window.popleft().result(), options, settings, targets))
         submitted = min(done * batch_size, len(files))
@@ -226,7 +227,8 @@ def _finish(
         batch.report.count_articles(batch.articles)
         batch.report.skipped += len(batch.articles)  # nothing written: accounted as skipped
         return batch.report
-    return index_batch(batch, settings, targets)
+    # quote(): Prefect would otherwise walk every article and paragraph looking for futures
+    return index_batch(quote(batch), settings, targets)
 
 
 def publish_report(report: RunReport) -> dict:

@@ -10,7 +10,9 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import logging
-from collections.abc import Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
 from functools import cache
 
 import spacy
@@ -81,30 +83,63 @@ def _use_numpy_matmul(nlp: Language) -> None:
         node.ops = ops
 
 
+class MentionCache:
+    """Mentions of recently read texts, so a repeated paragraph runs through the model once.
+
+    News repeats itself: wire copy republished by several outlets, revisions of an article,
+    standard footers. spaCy's output depends on the text alone, so a hit is exact. Bounded
+    (least recently used texts go first) and thread-safe; one per process.
+    """
+
+    def __init__(self, max_texts: int = 50_000) -> None:
+        self.max_texts = max_texts
+        self._entries: OrderedDict[tuple[str, str], tuple[RawMention, ...]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, model: str, texts: Iterable[str]) -> dict[str, tuple[RawMention, ...]]:
+        """The cached mentions of those of ``texts`` that are cached."""
+        found = {}
+        with self._lock:
+            for text in texts:
+                if (mentions := self._entries.get((model, text))) is not None:
+                    self._entries.move_to_end((model, text))
+                    found[text] = mentions
+        return found
+
+    def put(self, model: str, mentions: dict[str, tuple[RawMention, ...]]) -> None:
+        with self._lock:
+            for text, found in mentions.items():
+                self._entries[(model, text)] = found
+            while len(self._entries) > self.max_texts:
+                self._entries.popitem(last=False)
+
+
+SHARED_CACHE = MentionCache()
+
+
 def extract_mentions(
     articles: Sequence[Article],
     *,
     model: str = DEFAULT_MODEL,
     batch_size: int = DEFAULT_BATCH_SIZE,
+    cache: MentionCache | None = SHARED_CACHE,
 ) -> list[list[list[RawMention]]]:
     """Raw spaCy mentions per article, per text of ``entity_sources(article)`` (aligned lists).
 
-    All texts of the whole batch of articles go through one ``nlp.pipe`` call.
+    The distinct texts of the whole batch that ``cache`` does not hold go through one
+    ``nlp.pipe`` call; ``cache=None`` runs every text through the model.
     """
-    nlp = load_ner(model)
     sources = [entity_sources(article) for article in articles]
-    texts = [text for article_texts in sources for text in article_texts if text]
-    docs = iter(nlp.pipe(texts, batch_size=batch_size))
-    result: list[list[list[RawMention]]] = []
-    for article_texts in sources:
-        per_text: list[list[RawMention]] = []
-        for text in article_texts:
-            if not text:
-                per_text.append([])
-                continue
-            doc = next(docs)
-            per_text.append(
-                [RawMention(e.text, e.label_, e.start_char, e.end_char) for e in doc.ents]
-            )
-        result.append(per_text)
-    return result
+    texts = list(dict.fromkeys(text for article_texts in sources for text in article_texts))
+    texts = [text for text in texts if text]
+    known = cache.get(model, texts) if cache is not None else {}
+    todo = [text for text in texts if text not in known]
+    docs = load_ner(model).pipe(todo, batch_size=batch_size) if todo else ()
+    fresh = {
+        text: tuple(RawMention(e.text, e.label_, e.start_char, e.end_char) for e in doc.ents)
+        for text, doc in zip(todo, docs, strict=True)
+    }
+    if cache is not None:
+        cache.put(model, fresh)
+    known |= fresh
+    return [[list(known.get(text, ())) for text in article_texts] for article_texts in sources]

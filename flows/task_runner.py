@@ -1,14 +1,17 @@
-"""The Prefect task runner, chosen by one setting: NEWSINDEX_TASK_RUNNER=threads|dask."""
+"""The Prefect task runner, chosen by one setting: NEWSINDEX_TASK_RUNNER=processes|threads|dask."""
 
 from __future__ import annotations
 
-from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
+from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
 from flows.config import Settings
 
 
 def build_task_runner(settings: Settings) -> TaskRunner:
-    """Threads on one machine; Dask (prefect-dask) to spread CPU-heavy batches over many."""
+    """Worker processes by default: cleaning and NER are CPU-bound Python, which threads share.
+
+    Threads start at once (small runs); Dask (prefect-dask) spreads batches over machines.
+    """
     if settings.task_runner == "dask":
         from prefect_dask import DaskTaskRunner  # optional extra: pip install newsindex[dask]
 
@@ -17,4 +20,6 @@ def build_task_runner(settings: Settings) -> TaskRunner:
         return DaskTaskRunner(
             cluster_kwargs={"n_workers": settings.task_workers, "threads_per_worker": 1}
         )
-    return ThreadPoolTaskRunner(max_workers=settings.task_workers)
+    if settings.task_runner == "threads":
+        return ThreadPoolTaskRunner(max_workers=settings.task_workers)
+    return ProcessPoolTaskRunner(max_workers=settings.task_workers)

@@ -293,3 +293,19 @@ def test_extract_mentions_offsets_point_into_each_text() -> None:
             assert all(text[m.start : m.end] == m.text for m in found)
         assert {m.text for m in mentions[2]} >= {"Angela Merkel", "Paris"}
         assert mentions[3] == []
+
+
+def test_repeated_texts_are_read_once_with_the_same_result() -> None:
+    """A paragraph already read (another outlet's copy) comes from the cache, identical."""
+    wire = "Olaf Scholz met Emmanuel Macron in Berlin on Tuesday, officials said."
+    first = _article([wire, "Protesters gathered outside the Reichstag."], title="Leaders meet")
+    copy = _article([wire, "The talks ran late into the evening in Berlin."], title="Talks")
+    cache = ner.MentionCache(max_texts=3)
+    uncached = ner.extract_mentions([first, copy], cache=None)
+    assert ner.extract_mentions([first], cache=cache) == uncached[:1]
+    assert len(cache.get(ner.DEFAULT_MODEL, entity_sources(first))) == 3  # title + 2 paragraphs
+    assert ner.extract_mentions([copy], cache=cache) == uncached[1:]
+    assert {m.text for m in uncached[1][2]} >= {"Olaf Scholz", "Berlin"}
+    held = cache.get(ner.DEFAULT_MODEL, [*entity_sources(first), *entity_sources(copy)])
+    assert len(held) == 3  # bounded: the least recently used texts were dropped
+    assert wire in held  # the shared paragraph was used by the second call, so it stayed
