@@ -339,7 +339,7 @@ def stage_rest(kept: list, settings: Any, batch_size: int) -> dict[str, dict]:
     from flows.dedup_store import dedup_fields
     from flows.es_client import make_client
     from flows.indices import ensure_indices
-    from flows.ner import extract_mentions, load_ner
+    from flows.ner import MentionCache, extract_mentions, load_ner
     from transforms.dedup import assign_groups, signature
     from transforms.entities import enrich_entities
 
@@ -349,11 +349,12 @@ def stage_rest(kept: list, settings: Any, batch_size: int) -> dict[str, dict]:
     started = time.perf_counter()
     load_ner(settings.spacy_model)
     load_s = time.perf_counter() - started
+    cache = MentionCache()  # as a fresh flow run: no texts of an earlier size
     ner_s = sig_s = assign_s = 0.0
     for batch in batches:
         started = time.perf_counter()
         for article, mentions in zip(
-            batch, extract_mentions(batch, model=settings.spacy_model), strict=True
+            batch, extract_mentions(batch, model=settings.spacy_model, cache=cache), strict=True
         ):
             enrich_entities(article, mentions)
         ner_s += time.perf_counter() - started
@@ -422,22 +423,21 @@ class RssSampler(threading.Thread):
         while not self.stop_event.wait(self.interval):
             try:
                 flow_rss, server_rss = self.process.memory_info().rss, 0
+                own = self.process.cmdline()
                 for child in self.process.children(recursive=True):
-                    if _is_task_worker(child):
-                        flow_rss += child.memory_info().rss
-                    else:
+                    command = child.cmdline()
+                    if command == own:  # forked, not yet exec'd: its pages are this process's
+                        continue
+                    if any("uvicorn" in part for part in command):  # the ephemeral server
                         server_rss += child.memory_info().rss
+                    else:  # task-runner workers (and multiprocessing's resource tracker)
+                        flow_rss += child.memory_info().rss
             except Exception:  # a child exiting between listing and reading
                 continue
             elapsed = round(time.perf_counter() - self.start_time, 1)
             self.samples.append((elapsed, round(flow_rss / 2**20, 1)))
             self.flow_peak = max(self.flow_peak, flow_rss / 2**20)
             self.children_peak = max(self.children_peak, server_rss / 2**20)
-
-
-def _is_task_worker(process: Any) -> bool:
-    """A process-pool worker of the task runner (the rest is the ephemeral Prefect server)."""
-    return any("multiprocessing" in part for part in process.cmdline())
 
 
 def stub_mentions(articles: Any, **_: Any) -> list:
