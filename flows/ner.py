@@ -108,6 +108,7 @@ class MentionCache:
         return found
 
     def put(self, model: str, mentions: dict[str, tuple[RawMention, ...]]) -> None:
+        """Remember ``mentions`` (text -> its mentions), dropping the least recently used."""
         with self._lock:
             for text, found in mentions.items():
                 self._entries[(model, text)] = found
@@ -131,8 +132,7 @@ def extract_mentions(
     ``nlp.pipe`` call; ``cache=None`` runs every text through the model.
     """
     sources = [entity_sources(article) for article in articles]
-    texts = list(dict.fromkeys(text for article_texts in sources for text in article_texts))
-    texts = [text for text in texts if text]
+    texts = [t for t in dict.fromkeys(t for texts in sources for t in texts) if t]
     known = cache.get(model, texts) if cache is not None else {}
     todo = [text for text in texts if text not in known]
     docs = load_ner(model).pipe(todo, batch_size=batch_size) if todo else ()
