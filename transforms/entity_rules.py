@@ -42,9 +42,8 @@ class EntityVocabulary:
 
     aliases: dict[str, Alias]  # alias_key(spelling) -> canonical entity
     alias_words: frozenset[str]  # every word of every alias key
-    titles: dict[
-        str, tuple[tuple[str, ...], ...]
-    ]  # first word -> titles as word tuples, longest first
+    # person titles as word tuples by their first word, longest first
+    titles: dict[str, tuple[tuple[str, ...], ...]]
     title_before: re.Pattern[str]  # a person title right before a mention
     role_words: frozenset[str]
     drop: frozenset[str]
