@@ -8,11 +8,20 @@ the indexed records a new batch may duplicate or join a story with.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from elasticsearch import Elasticsearch
 
-from transforms.dedup import STORY_MIN_SHARED_ENTITIES, band_keys, signature
+from transforms.dedup import (
+    DAY_PRECISE,
+    LSH_MIN_SHARED_BANDS,
+    STORY_MIN_SHARED_ENTITIES,
+    STORY_WINDOW_DAYS,
+    band_keys,
+    publication_span,
+    signature,
+)
 from transforms.entities import ENTITY_TYPES
 from transforms.record import Article
 
@@ -46,7 +55,10 @@ def dedup_fields(article: Article) -> dict[str, Any]:
 def fetch_candidates(
     es: Elasticsearch, index_or_alias: str, articles: Sequence[Article]
 ) -> list[dict[str, Any]]:
-    """Indexed records sharing an LSH band, or enough top entities, with any of ``articles``.
+    """Indexed records sharing LSH bands, or enough top entities, with any of ``articles``.
+
+    Entity matches must also fall within the story window of the article's date (or lack a
+    date): the only ones ``assign_groups`` can join, and far fewer in a corpus of many years.
 
     One multi-search, one query per article; the batch's own ids are left out. Records come back
     as their ``_source`` restricted to CANDIDATE_FIELDS, each once, sorted by id.
@@ -86,15 +98,50 @@ def _candidate_clauses(article: Article) -> list[dict[str, Any]]:
     clauses: list[dict[str, Any]] = []
     bands = dedup_fields(article)["lsh_bands"]
     if bands:
-        clauses.append({"terms": {"lsh_bands": bands}})
-    top = article.entity_mentions[:STORY_QUERY_ENTITIES]
-    if len(top) >= STORY_MIN_SHARED_ENTITIES:
         clauses.append(
             {
                 "bool": {
-                    "should": [{"term": {f"entities.{m['type']}": m["name"]}} for m in top],
-                    "minimum_should_match": STORY_MIN_SHARED_ENTITIES,
+                    "should": [{"term": {"lsh_bands": band}} for band in bands],
+                    "minimum_should_match": LSH_MIN_SHARED_BANDS,
                 }
             }
         )
+    top = article.entity_mentions[:STORY_QUERY_ENTITIES]
+    if len(top) >= STORY_MIN_SHARED_ENTITIES:
+        entity_clause: dict[str, Any] = {
+            "should": [{"term": {f"entities.{m['type']}": m["name"]}} for m in top],
+            "minimum_should_match": STORY_MIN_SHARED_ENTITIES,
+        }
+        if window := _story_window(article):
+            entity_clause["filter"] = [window]
+        clauses.append({"bool": entity_clause})
     return clauses
+
+
+def _story_window(article: Article) -> dict[str, Any] | None:
+    """Records dated within STORY_WINDOW_DAYS of the article's date span, or undated."""
+    span = publication_span(article.published_at, article.published_precision)
+    if span is None:
+        return None
+    first = (span[0] - timedelta(days=STORY_WINDOW_DAYS)).isoformat()
+    last = (span[1] + timedelta(days=STORY_WINDOW_DAYS)).isoformat()
+
+    def dated(precisions: list[str], since: str) -> dict[str, Any]:
+        return {
+            "bool": {
+                "filter": [
+                    {"terms": {"published_precision": precisions}},
+                    {"range": {"published_at": {"gte": since, "lte": f"{last}||/d"}}},
+                ]
+            }
+        }
+
+    return {
+        "bool": {
+            "should": [
+                dated(list(DAY_PRECISE), first),
+                dated(["month"], f"{first}||/M"),  # stored as the month's first day
+                {"bool": {"must_not": {"terms": {"published_precision": [*DAY_PRECISE, "month"]}}}},
+            ]
+        }
+    }

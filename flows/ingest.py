@@ -38,7 +38,7 @@ from transforms.dedup import assign_groups, signature
 from transforms.entities import enrich_entities
 from transforms.record import Article
 
-PIPELINE_VERSION = "1"  # bump when cleaning or enrichment changes what documents contain
+PIPELINE_VERSION = "2"  # bump when cleaning or enrichment changes what documents contain
 
 
 class IngestOptions(BaseModel):

@@ -19,8 +19,17 @@ def _words(n: int, seed: int) -> list[str]:
     return [f"w{rng.randrange(10**9)}" for _ in range(n)]
 
 
+DAY = "2024-03-14T09:30:00+00:00"
+
+
 def _article(
-    article_id: str, minhash: list[int], mentions: dict[str, int] | None = None
+    article_id: str,
+    minhash: list[int],
+    mentions: dict[str, int] | None = None,
+    *,
+    kind: str = "person",
+    published: str | None = DAY,
+    precision: str | None = "minute",
 ) -> Article:
     return Article(
         id=article_id,
@@ -29,9 +38,16 @@ def _article(
         content_hash=article_id,
         minhash=minhash,
         entity_mentions=[
-            {"name": n, "type": "person", "count": c} for n, c in (mentions or {}).items()
+            {"name": n, "type": kind, "count": c} for n, c in (mentions or {}).items()
         ],
+        entities={kind: list(mentions or {})},
+        published_at=published,
+        published_precision=precision if published else None,
     )
+
+
+def _unrelated_text(seed: int) -> list[int]:
+    return dedup.signature(" ".join(_words(200, seed)))
 
 
 def _with_agreement(base: list[int], agreeing: int) -> list[int]:
@@ -77,7 +93,7 @@ def test_band_keys_shared_by_similar_not_by_unrelated() -> None:
 @pytest.mark.parametrize(("offset", "duplicate"), [(0, True), (-1, False)])
 def test_duplicate_threshold_both_sides(offset: int, duplicate: bool) -> None:
     base = dedup.signature(" ".join(_words(400, 8)))
-    agreeing = -(-int(dedup.DUPLICATE_THRESHOLD * dedup.NUM_PERM * 1000) // 1000) + offset
+    agreeing = _agreeing_at(dedup.DUPLICATE_THRESHOLD, offset)
     other = _with_agreement(base, agreeing)
     assert (dedup.jaccard_estimate(base, other) >= dedup.DUPLICATE_THRESHOLD) is duplicate
     first, second = _article("a", base), _article("b", other)
@@ -86,8 +102,35 @@ def test_duplicate_threshold_both_sides(offset: int, duplicate: bool) -> None:
     assert second.duplicate_of == ("a" if duplicate else None)
 
 
+def _agreeing_at(threshold: float, offset: int) -> int:
+    """Signature positions that put the estimate at ``threshold`` (``offset`` = 0) or off it."""
+    return -(-int(threshold * dedup.NUM_PERM * 1000) // 1000) + offset
+
+
+@pytest.mark.parametrize(("offset", "joins"), [(0, True), (-1, False)])
+def test_story_text_threshold_both_sides(offset: int, joins: bool) -> None:
+    base = _unrelated_text(30)
+    other = _with_agreement(base, _agreeing_at(dedup.STORY_TEXT_THRESHOLD, offset))
+    a, b = _article("a", base), _article("b", other)
+    dedup.assign_groups([a, b], [])
+    assert (a.story_id == b.story_id) is joins
+    assert b.duplicate_of is None
+
+
+@pytest.mark.parametrize(
+    ("threshold", "joins"), [(dedup.STORY_TEXT_THRESHOLD, False), (dedup.DUPLICATE_THRESHOLD, True)]
+)
+def test_shared_wording_joins_a_story_only_within_the_window(threshold: float, joins: bool) -> None:
+    base = _unrelated_text(31)
+    a = _article("a", base)
+    late = "2024-03-22T09:30:00+00:00"  # 8 days after a
+    b = _article("b", _with_agreement(base, _agreeing_at(threshold, 0)), published=late)
+    dedup.assign_groups([a, b], [])
+    assert (a.story_id == b.story_id) is joins
+
+
 def _entity_pair(extra: int) -> tuple[dict[str, int], dict[str, int]]:
-    shared = {"Ada": 2, "Ben": 2, "Cy": 2}
+    shared = {"Ada Quell": 2, "Ben Quell": 2, "Cy Quell": 2}
     return {**shared, "OnlyA": extra}, {**shared, "OnlyB": extra}
 
 
@@ -111,6 +154,52 @@ def test_story_needs_enough_shared_entities() -> None:
     assert dedup.entity_overlap({"Ada": 5, "Ben": 5}, {"Ada": 5, "Ben": 5}) == (1.0, 2)
     dedup.assign_groups([a, b], [])
     assert a.story_id != b.story_id
+
+
+@pytest.mark.parametrize("kind", ["person", "org"])
+@pytest.mark.parametrize("dated", [True, False])
+@pytest.mark.parametrize("offset", [0, -1])
+def test_required_shared_entities_both_sides(kind: str, dated: bool, offset: int) -> None:
+    """Places and organisations alone, or no dates, call for one more shared entity each."""
+    needed = dedup.required_shared(person_shared=kind == "person", same_week=dated)
+    assert needed == dedup.STORY_MIN_SHARED_ENTITIES + (kind != "person") + (not dated)
+    names = {f"Ada Name{k}": 3 for k in range(needed + offset)}
+    published = DAY if dated else None
+    a = _article("a", _unrelated_text(11), {**names, "OnlyA": 1}, kind=kind, published=published)
+    b = _article("b", _unrelated_text(12), {**names, "OnlyB": 1}, kind=kind, published=published)
+    dedup.assign_groups([a, b], [])
+    assert (a.story_id == b.story_id) is (offset == 0)
+
+
+@pytest.mark.parametrize(("names", "joins"), [(["Ada Quell"], True), (["Quell"], False)])
+def test_a_shared_person_is_named_in_full(names: list[str], joins: bool) -> None:
+    """A lone word the model calls a person is often a place ("Penfield"): it is no person."""
+    a = _article("a", _unrelated_text(15), dict.fromkeys(names, 3))
+    b = _article("b", _unrelated_text(16), dict.fromkeys(names, 3))
+    for article in (a, b):
+        article.entity_mentions += [
+            {"name": "Penfield", "type": "place", "count": 3},
+            {"name": "Penfield Borough Council", "type": "org", "count": 3},
+        ]
+    dedup.assign_groups([a, b], [])
+    assert (a.story_id == b.story_id) is joins
+
+
+@pytest.mark.parametrize(
+    ("other", "precision", "joins"),
+    [
+        ("2024-03-21T23:00:00+00:00", "minute", True),  # 7 days later
+        ("2024-03-22T00:30:00+00:00", "minute", False),  # 8 days later
+        ("2024-03-01T00:00:00+00:00", "month", True),  # some day in March
+        ("2024-04-01T00:00:00+00:00", "month", False),  # April: at least 18 days later
+    ],
+)
+def test_story_window_both_sides(other: str, precision: str, joins: bool) -> None:
+    names = {f"Ada Name{k}": 3 for k in range(dedup.required_shared(True, False))}
+    a = _article("a", _unrelated_text(13), names)
+    b = _article("b", _unrelated_text(14), names, published=other, precision=precision)
+    dedup.assign_groups([a, b], [])
+    assert (a.story_id == b.story_id) is joins
 
 
 @pytest.fixture(scope="module")
@@ -161,12 +250,22 @@ def test_late_duplicate_points_at_the_indexed_article(seeds: list[Article]) -> N
     assert late.story_id == early.story_id
 
 
+def _dedup_index(es: Elasticsearch, prefix: str) -> str:
+    index = f"{prefix}-articles"
+    properties = {
+        **DEDUP_MAPPING_PROPERTIES,
+        "id": {"type": "keyword"},
+        "published_at": {"type": "date"},
+        "published_precision": {"type": "keyword"},
+    }
+    es.indices.create(index=index, mappings={"dynamic": False, "properties": properties})
+    return index
+
+
 def test_fetch_candidates_from_elasticsearch(
     es: Elasticsearch, index_prefix: str, seeds: list[Article]
 ) -> None:
-    index = f"{index_prefix}-articles"
-    properties = {**DEDUP_MAPPING_PROPERTIES, "id": {"type": "keyword"}}
-    es.indices.create(index=index, mappings={"dynamic": False, "properties": properties})
+    index = _dedup_index(es, index_prefix)
     first = enriched_seeds()[:3]
     dedup.assign_groups(first, [])
     for article in first:
@@ -189,3 +288,43 @@ def test_fetch_candidates_from_elasticsearch(
     assert {c["id"] for c in fetch_candidates(es, index, [copy])} == {first[0].id, first[1].id}
 
     assert fetch_candidates(es, index, [transfer_article()]) == []
+
+
+def test_fetch_candidates_keeps_to_the_story_window(es: Elasticsearch, index_prefix: str) -> None:
+    index = _dedup_index(es, index_prefix)
+    names = {"Ada Quell": 3, "Ben Quell": 2, "Cy Quell": 2}
+    dated = {
+        "day-7": ("2024-03-07T00:10:00+00:00", "minute"),
+        "day-8": ("2024-03-06T23:50:00+00:00", "minute"),
+        "day+7": ("2024-03-21T00:00:00+00:00", "day"),
+        "day+8": ("2024-03-22T00:00:00+00:00", "day"),
+        "mar": ("2024-03-01T00:00:00+00:00", "month"),
+        "feb": ("2024-02-01T00:00:00+00:00", "month"),
+        "undated": (None, None),
+    }
+    for key, (published, precision) in dated.items():
+        article = _article(key, _unrelated_text(20), names, published=published)
+        article.published_precision = precision
+        es.index(index=index, id=key, document={**article.to_dict(), **dedup_fields(article)})
+    es.indices.refresh(index=index)
+    new = _article("new", _unrelated_text(21), names)  # 2024-03-14
+    found = {c["id"] for c in fetch_candidates(es, index, [new])}
+    assert found == {"day-7", "day+7", "mar", "undated"}
+    for day, joins_february in (("2024-03-07", True), ("2024-03-08", False)):  # Feb 29 + 7, + 8
+        new.published_at = f"{day}T12:00:00+00:00"
+        assert ("feb" in {c["id"] for c in fetch_candidates(es, index, [new])}) is joins_february
+    new.published_at = new.published_precision = None
+    assert {c["id"] for c in fetch_candidates(es, index, [new])} == set(dated)
+
+
+def test_fetch_candidates_needs_two_shared_bands(es: Elasticsearch, index_prefix: str) -> None:
+    index = _dedup_index(es, index_prefix)
+    base = _unrelated_text(22)
+    for shared in (1, dedup.LSH_MIN_SHARED_BANDS):
+        article = _article(f"bands-{shared}", _with_agreement(base, shared * dedup.LSH_ROWS))
+        es.index(
+            index=index, id=article.id, document={**article.to_dict(), **dedup_fields(article)}
+        )
+    es.indices.refresh(index=index)
+    found = fetch_candidates(es, index, [_article("new", base)])
+    assert {c["id"] for c in found} == {f"bands-{dedup.LSH_MIN_SHARED_BANDS}"}

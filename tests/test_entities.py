@@ -130,6 +130,57 @@ def test_junk_is_dropped() -> None:
     assert article.entities == {"person": [], "org": ["Alpha Widgets"], "place": []}
 
 
+def test_spans_run_past_a_name_are_cut_back() -> None:
+    article = _enrich(
+        [
+            "Ana Ruiz of Alpha Widgets spoke first. Ana Ruiz said the plan stands.",
+            "Talks ran between Leeds and Bradford at the Bank of England.",
+            "It cost 4.5m. Ortega left.",
+            "Officials from St. Louis went home to Leeds.",
+        ],
+        {
+            "Ana Ruiz of Alpha Widgets": "ORG",
+            "Ana Ruiz": "PERSON",
+            "between Leeds": "GPE",
+            "Bradford": "GPE",
+            "Bank of England": "ORG",
+            "4.5m. Ortega": "PERSON",
+            "St. Louis": "GPE",
+            "Leeds": "GPE",
+        },
+    )
+    assert article.entities == {
+        "person": ["Ana Ruiz", "Ortega"],
+        "org": ["Alpha Widgets", "Bank of England"],
+        "place": ["Leeds", "Bradford", "St. Louis"],
+    }
+    text = "He left Leeds. Leeds City Council said so"
+    assert clean_mention(text, text.index("Leeds"), text.index(" said")).name == (
+        "Leeds City Council"
+    )
+
+
+def test_a_name_cut_short_becomes_the_whole_name_where_the_text_goes_on() -> None:
+    whole = "Leeds Fire and Rescue Service"
+    article = _article([f"{whole} sent crews.", f"Later {whole} said Leeds Fire crews were safe."])
+    second = article.paragraphs[1].text
+    cut = second.index("Leeds Fire crews")
+    enrich_entities(
+        article,
+        [
+            [],
+            [],
+            [RawMention("Leeds Fire", "PERSON", 0, 10)],  # cut at "and", and mistyped
+            [
+                RawMention(whole, "ORG", 6, 6 + len(whole)),
+                RawMention("Leeds Fire", "ORG", cut, cut + 10),  # the text does not go on
+            ],
+        ],
+    )
+    assert article.entities == {"person": [], "org": [whole, "Leeds Fire"], "place": []}
+    assert article.paragraphs[0].entities["org"] == [whole]
+
+
 def test_mentions_inside_a_photo_credit_are_dropped() -> None:
     article = _enrich(
         ["The mayor, Ana Ruiz, opened the bridge in Porto (Jorge Lima/AFP via Getty Images)"],

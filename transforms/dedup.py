@@ -7,13 +7,15 @@ indexed, else the lowest id, so reruns give the same answer.
 
 Two articles tell the same *story* when either
 - their bodies share a fair part of their wording (Jaccard >= STORY_TEXT_THRESHOLD: agency copy
-  rewritten around the same quotes), or
+  rewritten around the same quotes) and are dated within STORY_WINDOW_DAYS (duplicates need
+  no date), or
 - they name the same main actors: weighted Jaccard of their top STORY_TOP_ENTITIES entities
-  (weights are each entity's share of the article's mentions) >= STORY_ENTITY_THRESHOLD, with at
-  least STORY_MIN_SHARED_ENTITIES of them in common, and, when both carry a day-precise date, no
-  more than STORY_WINDOW_DAYS apart.
+  (weights are each entity's share of the article's mentions) >= STORY_ENTITY_THRESHOLD, with
+  enough of them in common (``required_shared``), and dates no more than STORY_WINDOW_DAYS apart
+  when both have one (a month-precise date spans its month).
 Different outlets' reports of one event share almost no 5-shingles (under 0.1 on the seed story),
-so shingles alone cannot group them; the entity rule does. Groups are transitive (single link).
+so shingles alone cannot group them; the entity rule does. Groups are transitive (single link),
+so each link must be sound: see ``required_shared``.
 A story's id is reused from an indexed member when there is one, else it is the lowest member id.
 """
 
@@ -25,7 +27,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -35,22 +37,29 @@ from transforms.record import Article
 
 NUM_PERM = 120  # hash functions per signature
 LSH_ROWS = 3  # signature values per LSH band
-LSH_BANDS = NUM_PERM // LSH_ROWS  # 40 bands: a pair at Jaccard 0.5 shares a band 99.5% of the time
+LSH_BANDS = NUM_PERM // LSH_ROWS  # 40
+# Candidates share at least two bands: probability 96% at Jaccard 0.5 (the duplicate line),
+# 99.8% at 0.6, 29% at 0.3, 0.8% at 0.15. One band would admit 13% of pairs at 0.15, the
+# similarity of unrelated articles built from the same stock phrases: on the 40k benchmark
+# corpus that was 58 candidates per article against 0.3 with two, at the same groups.
+LSH_MIN_SHARED_BANDS = 2
 SHINGLE_WORDS = 5
 _SEED = 1
 
 # A revision or copy keeps well over half its 5-shingles (000/001 of the seeds: 0.72); separate
 # write-ups of one event stay under 0.1. Half is the line between "same text" and "same story".
 DUPLICATE_THRESHOLD = 0.5
-# A fifth of shared 5-shingles means copied passages, far above chance (unrelated news: ~0).
-STORY_TEXT_THRESHOLD = 0.2
+# Shared passages beyond stock phrases. Unrelated articles on one topic reach an estimated 0.25
+# (shared set phrases, plus the estimate's error: sd 0.04 at 120 permutations); on the 40k
+# benchmark corpus no pair from different stories reached 0.275, and 0.2 let 1,800 pairs in.
+STORY_TEXT_THRESHOLD = 0.3
 # Seed outlets' reports of one call score 0.46-0.77; unrelated stories share at most a place or
 # two (~0-0.2). 0.35 sits between, and the shared-entity minimum stops two-entity coincidences.
 STORY_ENTITY_THRESHOLD = 0.35
 STORY_TOP_ENTITIES = 10
 STORY_MIN_SHARED_ENTITIES = 3
 STORY_WINDOW_DAYS = 7
-_DAY_PRECISE = ("minute", "day")
+DAY_PRECISE = ("minute", "day")
 
 
 def shingles(body: str, size: int = SHINGLE_WORDS) -> set[str]:
@@ -93,12 +102,13 @@ def jaccard_estimate(a: Sequence[int], b: Sequence[int]) -> float:
 def entity_overlap(a: dict[str, int], b: dict[str, int]) -> tuple[float, int]:
     """Weighted Jaccard of two articles' top entities (name -> count), and how many they share."""
     wa, wb = _top_weights(a), _top_weights(b)
+    return _weighted_jaccard(wa, wb), len(wa.keys() & wb.keys())
+
+
+def _weighted_jaccard(wa: dict[str, float], wb: dict[str, float]) -> float:
     names = wa.keys() | wb.keys()
-    if not names:
-        return 0.0, 0
-    low = sum(min(wa.get(n, 0.0), wb.get(n, 0.0)) for n in names)
     high = sum(max(wa.get(n, 0.0), wb.get(n, 0.0)) for n in names)
-    return low / high, len(wa.keys() & wb.keys())
+    return sum(min(wa.get(n, 0.0), wb.get(n, 0.0)) for n in names) / high if high else 0.0
 
 
 def _top_weights(counts: dict[str, int]) -> dict[str, float]:
@@ -107,24 +117,27 @@ def _top_weights(counts: dict[str, int]) -> dict[str, float]:
     return {name: count / total for name, count in top} if total else {}
 
 
+def required_shared(person_shared: bool, same_week: bool) -> int:
+    """Top entities two articles must share for the entity rule.
+
+    A town's stories keep naming the town and its institutions (council, water board, police),
+    so three shared places and organisations alone join unrelated events; a shared person,
+    named in full, ties two reports to one event. Dates confirming the same week are the other
+    independent evidence. Each one missing costs one more shared entity.
+    """
+    return STORY_MIN_SHARED_ENTITIES + (not person_shared) + (not same_week)
+
+
 @dataclass(slots=True)
 class _Node:
     id: str
     minhash: list[int]
     entities: dict[str, int]
-    day: datetime | None
+    people: frozenset[str]  # full names (``_full_names``)
+    dates: tuple[date, date] | None  # the days the publication date may fall on
     story_id: str | None = None
     duplicate_of: str | None = None
     article: Article | None = None  # set for new articles
-
-
-def _same_story(a: _Node, b: _Node, text_similarity: float) -> bool:
-    if text_similarity >= STORY_TEXT_THRESHOLD:
-        return True
-    if a.day and b.day and abs((a.day - b.day).days) > STORY_WINDOW_DAYS:
-        return False
-    similarity, shared = entity_overlap(a.entities, b.entities)
-    return similarity >= STORY_ENTITY_THRESHOLD and shared >= STORY_MIN_SHARED_ENTITIES
 
 
 def assign_groups(new_articles: Sequence[Article], candidates: Iterable[dict[str, Any]]) -> None:
@@ -159,14 +172,19 @@ def assign_groups(new_articles: Sequence[Article], candidates: Iterable[dict[str
         text = similarities.row(i)
         for j in np.flatnonzero(text >= DUPLICATE_THRESHOLD).tolist():
             duplicates.union(i, j)
-        for j in np.flatnonzero(text >= STORY_TEXT_THRESHOLD).tolist():
+        worded = {
+            j
+            for j in np.flatnonzero(text >= STORY_TEXT_THRESHOLD).tolist()
+            if text[j] >= DUPLICATE_THRESHOLD or _within_window(a, nodes[j])
+        }
+        for j in worded:
             stories.union(i, j)
         shared = Counter(j for name in weights[i] for j in postings[name])
         for j, count in shared.items():
-            if j == i or count < STORY_MIN_SHARED_ENTITIES or text[j] >= STORY_TEXT_THRESHOLD:
+            if j == i or j in worded or count < STORY_MIN_SHARED_ENTITIES:
                 continue
             x, y = (i, j) if i < j else (j, i)  # id order, as the pairwise loop summed weights
-            if _same_story_weighted(nodes[x], nodes[y], weights[x], weights[y]):
+            if _entity_link(nodes[x], nodes[y], weights[x], weights[y]):
                 stories.union(i, j)
     for group in duplicates.groups():
         members = [nodes[i] for i in group]
@@ -184,17 +202,15 @@ def assign_groups(new_articles: Sequence[Article], candidates: Iterable[dict[str
                 node.article.story_id = story_id
 
 
-def _same_story_weighted(a: _Node, b: _Node, wa: dict[str, float], wb: dict[str, float]) -> bool:
-    """The entity rule of ``_same_story`` (text below threshold) on precomputed top weights."""
-    if a.day and b.day and abs((a.day - b.day).days) > STORY_WINDOW_DAYS:
+def _entity_link(a: _Node, b: _Node, wa: dict[str, float], wb: dict[str, float]) -> bool:
+    """The entity rule of the module docstring, on the two nodes' precomputed top weights."""
+    if not _within_window(a, b):
         return False
-    names = wa.keys() | wb.keys()
-    if not names:
+    shared = wa.keys() & wb.keys()
+    same_week = _is_day_precise(a.dates) and _is_day_precise(b.dates)
+    if len(shared) < required_shared(bool(shared & a.people & b.people), same_week):
         return False
-    low = sum(min(wa.get(n, 0.0), wb.get(n, 0.0)) for n in names)
-    high = sum(max(wa.get(n, 0.0), wb.get(n, 0.0)) for n in names)
-    shared = len(wa.keys() & wb.keys())
-    return low / high >= STORY_ENTITY_THRESHOLD and shared >= STORY_MIN_SHARED_ENTITIES
+    return _weighted_jaccard(wa, wb) >= STORY_ENTITY_THRESHOLD
 
 
 class _Similarities:
@@ -231,35 +247,69 @@ class _Similarities:
 
 
 def _article_node(article: Article) -> _Node:
-    counts = {m["name"]: m["count"] for m in article.entity_mentions}
-    day = _day(article.published_at, article.published_precision)
-    return _Node(article.id, article.minhash, counts, day, article=article)
+    mentions = article.entity_mentions
+    return _Node(
+        article.id,
+        article.minhash,
+        {m["name"]: m["count"] for m in mentions},
+        _full_names(m["name"] for m in mentions if m["type"] == "person"),
+        publication_span(article.published_at, article.published_precision),
+        article=article,
+    )
 
 
 def _candidate_node(record: dict[str, Any]) -> _Node:
     mentions = record.get("entity_mentions") or []
+    entities = record.get("entities") or {}
     counts = {m["name"]: m["count"] for m in mentions} or {
-        name: 1 for names in (record.get("entities") or {}).values() for name in names
+        name: 1 for names in entities.values() for name in names
     }
-    day = _day(record.get("published_at"), record.get("published_precision"))
+    people = [m["name"] for m in mentions if m["type"] == "person"] or entities.get("person", [])
     return _Node(
         record["id"],
         list(record.get("minhash") or []),
         counts,
-        day,
+        _full_names(people),
+        publication_span(record.get("published_at"), record.get("published_precision")),
         story_id=record.get("story_id"),
         duplicate_of=record.get("duplicate_of"),
     )
 
 
-def _day(published_at: str | None, precision: str | None) -> datetime | None:
-    if not published_at or precision not in _DAY_PRECISE:
+def _full_names(people: Iterable[str]) -> frozenset[str]:
+    """People named in full: a lone word may be a place the model took for a surname."""
+    return frozenset(name for name in people if " " in name)
+
+
+def publication_span(published_at: str | None, precision: str | None) -> tuple[date, date] | None:
+    """First and last day a publication date may mean: one day, or a whole month."""
+    if not published_at or precision not in (*DAY_PRECISE, "month"):
         return None
     try:
-        parsed = datetime.fromisoformat(published_at)
+        day = datetime.fromisoformat(published_at).date()
     except ValueError:
         return None
-    return parsed.replace(tzinfo=None)
+    if precision in DAY_PRECISE:
+        return day, day
+    first = day.replace(day=1)
+    return first, (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+
+
+def _within_window(a: _Node, b: _Node) -> bool:
+    """False only when both dates are known and more than STORY_WINDOW_DAYS apart."""
+    gap = _days_apart(a.dates, b.dates)
+    return gap is None or gap <= STORY_WINDOW_DAYS
+
+
+def _is_day_precise(dates: tuple[date, date] | None) -> bool:
+    return dates is not None and dates[0] == dates[1]
+
+
+def _days_apart(a: tuple[date, date] | None, b: tuple[date, date] | None) -> int | None:
+    """Days between two date spans (0 when they overlap); None when either is unknown."""
+    if a is None or b is None:
+        return None
+    return max(0, (b[0] - a[1]).days, (a[0] - b[1]).days)
 
 
 class _UnionFind:

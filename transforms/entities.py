@@ -9,6 +9,10 @@ Rules, in order:
    possessives, a leading "the" and person titles go; single letters, numbers, time zones,
    calendar words, nationality adjectives, domains, posts ("National Security Advisor") and
    word fragments ("Mar" of Mar-a-Lago) are dropped, as is everything inside a photo credit.
+   A span the model ran across a sentence end or into function words ("Ana Ruiz of") is cut
+   back, and "Ana Ruiz of Alpha Widgets" splits in two when "Ana Ruiz" also stands alone. A
+   name cut short ("Leeds Fire" where the text says "Leeds Fire and Rescue Service") becomes
+   the whole name when the article has it.
 3. A spelling the alias table knows folds to its canonical name and type. Otherwise a mention
    whose words end a longer name in the same article resolves to it ("Peskov" -> "Dmitry
    Peskov", "Post" -> "The Washington Post"), as does an acronym of its capitalised words
@@ -24,7 +28,7 @@ Rules, in order:
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from transforms.entity_rules import (
@@ -62,6 +66,7 @@ class RawMention:
 @dataclass(frozen=True, slots=True)
 class _Mention:
     source: int  # index into entity_sources(article)
+    span: tuple[int, int]  # the raw mention's offsets in that text
     name: str
     type: EntityType | None  # from the NER label
     titled: bool
@@ -122,7 +127,55 @@ def _clean(sources: list[str], mentions: list[list[RawMention]]) -> list[_Mentio
             clean = clean_mention(text, mention.start, mention.end)
             if clean is None or (label_type is None and lookup_alias(clean.name) is None):
                 continue
-            result.append(_Mention(index, clean.name, label_type, clean.titled, headline))
+            span = (mention.start, mention.end)
+            result.append(_Mention(index, span, clean.name, label_type, clean.titled, headline))
+    return _complete_cut_names(sources, _split_affiliations(result))
+
+
+def _complete_cut_names(sources: list[str], mentions: list[_Mention]) -> list[_Mention]:
+    """Read "Leeds Fire" as "Leeds Fire and Rescue Service" where the text goes on so.
+
+    The model cuts names at "and" at times, and tags the piece at random; when the article
+    also has the whole name, the piece is that name (with no type evidence of its own).
+    """
+    longer: defaultdict[str, list[str]] = defaultdict(list)
+    for name in sorted({m.name for m in mentions}, key=len, reverse=True):
+        longer[name.split(" ", 1)[0]].append(name)
+    result = []
+    for mention in mentions:
+        text, (start, end) = sources[mention.source], mention.span
+        at = text.find(mention.name, start, end)
+        for name in longer[mention.name.split(" ", 1)[0]]:
+            if len(name) <= len(mention.name):
+                break
+            if at >= 0 and name.startswith(mention.name + " ") and text.startswith(name, at):
+                mention = replace(mention, name=name, type=None)
+                break
+        result.append(mention)
+    return result
+
+
+def _split_affiliations(mentions: list[_Mention]) -> list[_Mention]:
+    """Split "Ana Ruiz of Alpha Widgets" in two when the article also names "Ana Ruiz" alone.
+
+    The model runs a person and their organisation into one span. A name built as "X of Y"
+    (Bank of England, University of Leeds) stays whole: its X is not a name of its own.
+    """
+    alone = {m.name for m in mentions}
+    result = []
+    for mention in mentions:
+        head, of, tail = mention.name.partition(" of ")
+        if (
+            of
+            and len(head.split()) > 1
+            and head in alone
+            and tail[:1].isupper()
+            and lookup_alias(mention.name) is None
+        ):
+            result.append(replace(mention, name=head, type=None))
+            result.append(replace(mention, name=tail, titled=False))
+        else:
+            result.append(mention)
     return result
 
 

@@ -22,6 +22,9 @@ _EDGE = " \t\n,;:!?\"'“”‘’()[]{}*_#|/\\-–—•·"  # stripped from a 
 _POSSESSIVE = re.compile(r"['’]s?(?=\W|$)")  # Trump’s, Reuters’ (not O'Brien)
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
 _DOMAIN = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)+")
+# A sentence end inside a span the model ran across it: "Leeds. Leeds City Council",
+# "4.5m. Ortega". Short abbreviations are not sentence ends (St. Louis, Gen. Smith, U.S. Army).
+_SENTENCE_END = re.compile(r"(?:[^\W\d_]{4,}|\S*\d\S*)\.\s+(?=\w)")
 _HYPHENS = "-‑"  # a mention glued to a word by these is a fragment: "Mar" of Mar-a-Lago
 _MAX_WORDS_BEFORE_TITLE = 3  # "US National Security Advisor Jake Sullivan" -> "Jake Sullivan"
 _HEADLINE_MIN_WORDS = 3
@@ -47,6 +50,7 @@ class EntityVocabulary:
     title_before: re.Pattern[str]  # a person title right before a mention
     role_words: frozenset[str]
     drop: frozenset[str]
+    edge_words: frozenset[str]  # lowercase words a mention never starts or ends with
     credit: re.Pattern[str]  # where a trailing photo credit starts
 
 
@@ -91,6 +95,7 @@ def vocabulary() -> EntityVocabulary:
         title_before=re.compile(rf"\b(?:{title_words})\.?,?\s+$", re.IGNORECASE),
         role_words=frozenset(w.casefold() for w in rules["role_words"]),
         drop=frozenset(alias_key(w) for w in rules["drop"]),
+        edge_words=frozenset(rules["edge_words"]),
         credit=re.compile(credit, re.IGNORECASE | re.DOTALL),
     )
 
@@ -136,7 +141,7 @@ def clean_mention(text: str, start: int, end: int) -> CleanMention | None:
         return None
     vocab = vocabulary()
     name = _strip_surface(text[start:end])
-    words, titled = name.split(), False
+    words, titled = _trim_edge_words(name.split(), vocab), False
     if lookup_alias(name) is None:  # "King Charles" may be a canonical name on its own
         words, titled = _strip_titles(words, vocab)
     titled = titled or bool(vocab.title_before.search(text[max(0, start - 40) : start]))
@@ -160,11 +165,24 @@ def _strip_surface(surface: str) -> str:
     else:
         kept = (ch for ch in surface if unicodedata.category(ch) not in _SYMBOL_CATEGORIES)
         surface = "".join(kept)
+    sentence_ends = list(_SENTENCE_END.finditer(surface))
+    if sentence_ends:
+        surface = surface[sentence_ends[-1].end() :]
     possessive = _POSSESSIVE.search(surface)
     if possessive and possessive.start() > 0:
         surface = surface[: possessive.start()]
     surface = " ".join(surface.split()).strip(_EDGE)
     return _LEADING_THE.sub("", surface).strip(_EDGE)
+
+
+def _trim_edge_words(words: list[str], vocab: EntityVocabulary) -> list[str]:
+    """Drop lowercase function words the model ran into: "Ana Ruiz of", "between Leeds"."""
+    start, end = 0, len(words)
+    while start < end and words[start] in vocab.edge_words:
+        start += 1
+    while end > start and words[end - 1] in vocab.edge_words:
+        end -= 1
+    return words[start:end]
 
 
 def _strip_titles(words: list[str], vocab: EntityVocabulary) -> tuple[list[str], bool]:
