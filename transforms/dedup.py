@@ -7,8 +7,8 @@ indexed, else the lowest id, so reruns give the same answer.
 
 Two articles tell the same *story* when either
 - their bodies share a fair part of their wording (Jaccard >= STORY_TEXT_THRESHOLD: agency copy
-  rewritten around the same quotes) and are dated within STORY_WINDOW_DAYS (duplicates need
-  no date), or
+  rewritten around the same quotes) and are not dated more than STORY_WINDOW_DAYS apart (a
+  duplicate joins its original's story whatever the dates), or
 - they name the same main actors: weighted Jaccard of their top STORY_TOP_ENTITIES entities
   (weights are each entity's share of the article's mentions) >= STORY_ENTITY_THRESHOLD, with
   enough of them in common (``required_shared``), and dates no more than STORY_WINDOW_DAYS apart
@@ -41,7 +41,7 @@ LSH_BANDS = NUM_PERM // LSH_ROWS  # 40
 # Candidates share at least two bands: probability 96% at Jaccard 0.5 (the duplicate line),
 # 99.8% at 0.6, 29% at 0.3, 0.8% at 0.15. One band would admit 13% of pairs at 0.15, the
 # similarity of unrelated articles built from the same stock phrases: on the 40k benchmark
-# corpus that was 58 candidates per article against 0.3 with two, at the same groups.
+# corpus that was 58 candidates per article against 0.27 with two, at the same groups.
 LSH_MIN_SHARED_BANDS = 2
 SHINGLE_WORDS = 5
 _SEED = 1
@@ -123,7 +123,10 @@ def required_shared(person_shared: bool, same_week: bool) -> int:
     A town's stories keep naming the town and its institutions (council, water board, police),
     so three shared places and organisations alone join unrelated events; a shared person,
     named in full, ties two reports to one event. Dates confirming the same week are the other
-    independent evidence. Each one missing costs one more shared entity.
+    independent evidence. Each one missing costs one more shared entity. Among the first 40k
+    articles of the benchmark corpus, three shared entities made 8,471 false links (8,397 of
+    them without day-precise dates on both sides) beside 20,232 true ones; this rule keeps
+    20,119 true and 14 false.
     """
     return STORY_MIN_SHARED_ENTITIES + (not person_shared) + (not same_week)
 

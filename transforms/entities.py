@@ -145,10 +145,10 @@ def _complete_cut_names(sources: list[str], mentions: list[_Mention]) -> list[_M
     for mention in mentions:
         text, (start, end) = sources[mention.source], mention.span
         at = text.find(mention.name, start, end)
-        for name in longer[mention.name.split(" ", 1)[0]]:
+        for name in longer[mention.name.split(" ", 1)[0]] if at >= 0 else ():
             if len(name) <= len(mention.name):
                 break
-            if at >= 0 and name.startswith(mention.name + " ") and text.startswith(name, at):
+            if name.startswith(mention.name + " ") and text.startswith(name, at):
                 mention = replace(mention, name=name, type=None)
                 break
         result.append(mention)

@@ -140,9 +140,8 @@ def clean_mention(text: str, start: int, end: int) -> CleanMention | None:
     if _is_word_fragment(text, start, end):
         return None
     vocab = vocabulary()
-    name = _strip_surface(text[start:end])
-    words, titled = _trim_edge_words(name.split(), vocab), False
-    if lookup_alias(name) is None:  # "King Charles" may be a canonical name on its own
+    words, titled = _trim_edge_words(_strip_surface(text[start:end]).split(), vocab), False
+    if lookup_alias(" ".join(words)) is None:  # "King Charles" may be a canonical name on its own
         words, titled = _strip_titles(words, vocab)
     titled = titled or bool(vocab.title_before.search(text[max(0, start - 40) : start]))
     name = " ".join(words)
