@@ -55,6 +55,11 @@ def _with_agreement(base: list[int], agreeing: int) -> list[int]:
     return base[:agreeing] + [v + 1 for v in base[agreeing:]]
 
 
+def _agreeing_at(threshold: float, offset: int) -> int:
+    """Signature positions that put the estimate at ``threshold`` (``offset`` = 0) or off it."""
+    return -(-int(threshold * dedup.NUM_PERM * 1000) // 1000) + offset
+
+
 def test_signature_is_deterministic_and_sized() -> None:
     body = " ".join(_words(300, 1))
     assert dedup.signature(body) == dedup.signature(body)
@@ -100,11 +105,6 @@ def test_duplicate_threshold_both_sides(offset: int, duplicate: bool) -> None:
     dedup.assign_groups([second, first], [])
     assert first.duplicate_of is None
     assert second.duplicate_of == ("a" if duplicate else None)
-
-
-def _agreeing_at(threshold: float, offset: int) -> int:
-    """Signature positions that put the estimate at ``threshold`` (``offset`` = 0) or off it."""
-    return -(-int(threshold * dedup.NUM_PERM * 1000) // 1000) + offset
 
 
 @pytest.mark.parametrize(("offset", "joins"), [(0, True), (-1, False)])
