@@ -414,7 +414,7 @@ class RssSampler(threading.Thread):
         self.process = psutil.Process()
         self.interval = interval
         self.samples: list[tuple[float, float]] = []
-        self.children_peak = 0.0  # everything but the task workers: the Prefect server
+        self.server_peak = 0.0  # the ephemeral Prefect server
         self.flow_peak = 0.0  # the flow process plus its task-runner worker processes
         self.stop_event = threading.Event()
         self.start_time = time.perf_counter()
@@ -437,7 +437,7 @@ class RssSampler(threading.Thread):
             elapsed = round(time.perf_counter() - self.start_time, 1)
             self.samples.append((elapsed, round(flow_rss / 2**20, 1)))
             self.flow_peak = max(self.flow_peak, flow_rss / 2**20)
-            self.children_peak = max(self.children_peak, server_rss / 2**20)
+            self.server_peak = max(self.server_peak, server_rss / 2**20)
 
 
 def stub_mentions(articles: Any, **_: Any) -> list:
@@ -506,7 +506,7 @@ def e2e_child(corpus: str, out: str, stub_ner: bool) -> None:
         "peak_rss_mb": round(max(sampler.flow_peak, _self_peak_mb()), 1),
         "flow_process_peak_rss_mb": round(_self_peak_mb(), 1),
         "rss_before_flow_mb": round(rss_before, 1),
-        "prefect_server_peak_rss_mb": round(sampler.children_peak, 1),
+        "prefect_server_peak_rss_mb": round(sampler.server_peak, 1),
         "rss_series_mb": samples[::step],
         "stub_ner": stub_ner,
         "task_runner": ingest_mod.get_settings().task_runner,
