@@ -9,6 +9,7 @@ while indexing proceeds in submission order, so story ids are deterministic.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from prefect.tasks import exponential_backoff
 from prefect.utilities.annotations import quote
 from pydantic import BaseModel, Field
 
-from flows.bulk import index_articles
+from flows.bulk import index_articles, load_window
 from flows.config import Settings, get_settings
 from flows.dead_letter import DeadLetter
 from flows.dedup_store import dedup_fields, fetch_candidates
@@ -32,7 +33,7 @@ from flows.indices import IndexPair, aliases, ensure_indices
 from flows.ner import extract_mentions
 from flows.report import RunReport
 from flows.sources import DEFAULT_INCLUDE, SourceFile, discover, read_file
-from flows.task_runner import build_task_runner
+from flows.task_runner import build_task_runner, share_api_with_workers
 from transforms.clean import document_id
 from transforms.dedup import assign_groups, signature
 from transforms.entities import enrich_entities
@@ -154,7 +155,11 @@ def prepare_batch(
 
 @task(name="index-batch", **_TASK_OPTIONS)
 def index_batch(batch: PreparedBatch, settings: Settings, targets: IndexPair) -> RunReport:
-    """Group with earlier articles, bulk-index, and account for every file of the batch."""
+    """Group with earlier articles, bulk-index, and account for every file of the batch.
+
+    Runs inside the load window of ``run_batches`` (refresh off): only the articles index is
+    refreshed here, so that the next batch's candidate search sees this one.
+    """
     es = make_client(settings)
     assign_groups(batch.articles, fetch_candidates(es, targets.articles, batch.articles))
     bulk = index_articles(
@@ -164,7 +169,9 @@ def index_batch(batch: PreparedBatch, settings: Settings, targets: IndexPair) ->
         targets=targets,
         lsh_bands=lambda article: dedup_fields(article)["lsh_bands"],
         pipeline_version=PIPELINE_VERSION,
+        tune_refresh=False,
     )
+    es.indices.refresh(index=targets.articles)
     report = batch.report
     report.indexed += bulk.articles_ok
     report.failed += bulk.articles_failed
@@ -198,24 +205,38 @@ def ingest(options: IngestOptions = DEFAULT_OPTIONS) -> dict:
 
 
 def run_batches(options: IngestOptions, settings: Settings, targets: IndexPair) -> RunReport:
-    """Discover the files, prepare batches on the task runner, index them in order."""
+    """Discover the files, prepare batches on the task runner, index them in order.
+
+    Writes happen in one load window (flows.bulk.load_window): refresh is off on both indices
+    for the run, and restored and refreshed when it ends, however it ends. Paragraphs become
+    searchable then; articles after each batch (``index_batch``).
+    """
     logger = get_run_logger()
     started = time.perf_counter()
+    share_api_with_workers()
     files = list(discover(options.source, options.include, settings.source_root))
     batch_size = options.batch_size or settings.batch_size
     logger.info("%d files under %s, in batches of %d", len(files), options.source, batch_size)
 
     report = RunReport()
-    window: deque[PrefectFuture[PreparedBatch]] = deque()
+    in_flight: deque[PrefectFuture[PreparedBatch]] = deque()
     max_in_flight = settings.task_workers * 2  # bounded memory: never the whole corpus at once
-    for done, batch_files in enumerate(_batches(files, batch_size), start=1):
-        window.append(prepare_batch.submit(quote(batch_files), options, settings, targets.articles))
-        if len(window) >= max_in_flight:
-            report.merge(_finish(window.popleft().result(), options, settings, targets))
-        submitted = min(done * batch_size, len(files))
-        logger.info("batch %d submitted (%d of %d files)", done, submitted, len(files))
-    while window:
-        report.merge(_finish(window.popleft().result(), options, settings, targets))
+    writes = (
+        contextlib.nullcontext()
+        if options.dry_run
+        else load_window(make_client(settings), targets.names())
+    )
+    with writes:
+        for done, batch_files in enumerate(_batches(files, batch_size), start=1):
+            in_flight.append(
+                prepare_batch.submit(quote(batch_files), options, settings, targets.articles)
+            )
+            if len(in_flight) >= max_in_flight:
+                report.merge(_finish(in_flight.popleft().result(), options, settings, targets))
+            submitted = min(done * batch_size, len(files))
+            logger.info("batch %d submitted (%d of %d files)", done, submitted, len(files))
+        while in_flight:
+            report.merge(_finish(in_flight.popleft().result(), options, settings, targets))
     report.seconds = time.perf_counter() - started
     return report
 

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+import os
+
+from prefect import get_client
+from prefect.settings import PREFECT_API_URL
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
 from flows.config import Settings
+
+log = logging.getLogger(__name__)
 
 
 def build_task_runner(settings: Settings) -> TaskRunner:
@@ -23,3 +30,19 @@ def build_task_runner(settings: Settings) -> TaskRunner:
     if settings.task_runner == "threads":
         return ThreadPoolTaskRunner(max_workers=settings.task_workers)
     return ProcessPoolTaskRunner(max_workers=settings.task_workers)
+
+
+def share_api_with_workers() -> None:
+    """Make worker processes started from here report to this process's Prefect API.
+
+    With no PREFECT_API_URL, Prefect serves a temporary API from each process that needs one:
+    every worker of the process pool (or local Dask cluster) started a server of its own, some
+    10 s before its first batch, and recorded its task runs there. Workers inherit the
+    environment, so exporting the flow's temporary server URL gives them the flow's API. Call it
+    in the flow, before the first task is submitted; a no-op when an API is configured.
+    """
+    if PREFECT_API_URL.value():
+        return
+    with get_client(sync_client=True) as client:
+        os.environ["PREFECT_API_URL"] = str(client.api_url)
+    log.debug("workers will use the temporary Prefect API %s", client.api_url)

@@ -6,6 +6,7 @@ import random
 from pathlib import Path
 
 import pytest
+from datasketch import MinHash
 from elasticsearch import Elasticsearch
 
 from flows.dedup_store import DEDUP_MAPPING_PROPERTIES, dedup_fields, fetch_candidates
@@ -66,6 +67,14 @@ def test_signature_is_deterministic_and_sized() -> None:
     assert len(dedup.signature(body)) == dedup.NUM_PERM
     assert dedup.signature(" ,.; ") == []
     assert dedup.jaccard_estimate([], dedup.signature(body)) == 0.0
+
+
+def test_signature_equals_datasketch_minhash_of_the_shingles() -> None:
+    """Indexed signatures stay comparable: the fast path computes datasketch's default MinHash."""
+    body = " ".join(_words(300, 2))
+    reference = MinHash(num_perm=dedup.NUM_PERM, seed=1)
+    reference.update_batch([gram.encode("utf-8") for gram in dedup.shingles(body)])
+    assert dedup.signature(body) == [int(v) for v in reference.hashvalues]
 
 
 def test_signature_ignores_case_and_punctuation() -> None:
@@ -288,6 +297,11 @@ def test_fetch_candidates_from_elasticsearch(
     assert {c["id"] for c in fetch_candidates(es, index, [copy])} == {first[0].id, first[1].id}
 
     assert fetch_candidates(es, index, [transfer_article()]) == []
+
+    rerun = enriched_seeds()[:2]  # sent again: their own indexed versions are no candidates
+    for article in rerun:
+        article.minhash = dedup.signature(article.body)
+    assert {c["id"] for c in fetch_candidates(es, index, rerun)} == {first[2].id}
 
 
 def test_fetch_candidates_keeps_to_the_story_window(es: Elasticsearch, index_prefix: str) -> None:

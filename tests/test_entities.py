@@ -222,6 +222,24 @@ def test_clean_mention_strips_titles_and_emoji() -> None:
     assert (cleaned.name, cleaned.titled) == ("Dmitry Peskov", True)
 
 
+@pytest.mark.parametrize(
+    ("before", "titled"),
+    [
+        ("Talks led by Prime  Minister, ", True),  # any spacing, then "." or ","
+        ("A note from Gen. ", True),
+        ("the former vice-president ", True),
+        ("Exmr ", False),  # a title must start a word
+        ("a minister met ", False),  # ... and end right before the name
+        ("", False),
+    ],
+)
+def test_a_title_right_before_the_span_marks_the_mention(before: str, titled: bool) -> None:
+    text = before + "Ana Ruiz spoke"
+    cleaned = clean_mention(text, len(before), len(before) + len("Ana Ruiz"))
+    assert cleaned is not None
+    assert (cleaned.name, cleaned.titled) == ("Ana Ruiz", titled)
+
+
 # --- the seed story ---------------------------------------------------------------------------
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -67,8 +68,21 @@ def test_vertical_slice_indexes_then_finds(
     assert result.total >= 1
     assert any("strike" in " ".join(hit.snippets).lower() for hit in result.hits)
     paragraphs = sum(len(clean_document(f.read_bytes(), str(f)).paragraphs) for f in files)
-    es.indices.refresh(index=f"{flow_settings.index_prefix}-paragraphs")
+    # refresh was off during the run; its end made the paragraphs searchable and restored it
     assert es.count(index=f"{flow_settings.index_prefix}-paragraphs")["count"] == paragraphs
+    assert _refresh_intervals(es, flow_settings.index_prefix) == {None}
+
+
+def _refresh_intervals(es: Elasticsearch, prefix: str) -> set[str | None]:
+    """The refresh_interval set on the indices behind both aliases (None: the default)."""
+    found = es.indices.get_settings(
+        index=f"{prefix}-articles,{prefix}-paragraphs",
+        name="index.refresh_interval",
+        include_defaults=True,
+        flat_settings=True,
+    )
+    assert len(found) == 2
+    return {entry["settings"].get("index.refresh_interval") for entry in found.values()}
 
 
 def test_incremental_runs_skip_unchanged_and_redo_changed(
@@ -117,21 +131,45 @@ def _write_corpus(folder: Path, copies: int) -> list[Path]:
     return written
 
 
+def _cli_env(settings: Settings, prefect_home: Path) -> dict[str, str]:
+    """The CLI's environment: this test's index and dead-letter, Prefect without a server."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    return env | {
+        "NEWSINDEX_ES_URL": settings.es_url,
+        "NEWSINDEX_INDEX_PREFIX": settings.index_prefix,
+        "NEWSINDEX_DEAD_LETTER_PATH": str(settings.dead_letter_path),
+        "PREFECT_HOME": str(prefect_home),
+    }
+
+
+def _cli(*args: str) -> list[str]:
+    return [str(Path(sys.executable).parent / "newsindex"), *args]
+
+
+def test_cli_run_without_prefect_server_starts_one_temporary_api(
+    flow_settings: Settings, tmp_path: Path
+) -> None:
+    """Worker processes report to the flow's temporary API instead of each starting their own."""
+    files = _copy_samples(tmp_path / "in")
+    done = subprocess.run(
+        _cli("run", str(tmp_path / "in"), "--batch-size", "2"),
+        env=_cli_env(flow_settings, tmp_path / "prefect-home"),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout)["indexed"] == len(files)
+    assert done.stderr.count("Starting temporary server") == 1
+
+
 def test_killed_run_then_rerun_loses_and_duplicates_nothing(
     flow_settings: Settings, es: Elasticsearch, tmp_path: Path
 ) -> None:
     files = _write_corpus(tmp_path / "in", copies=8)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
-    env |= {
-        "NEWSINDEX_ES_URL": flow_settings.es_url,
-        "NEWSINDEX_INDEX_PREFIX": flow_settings.index_prefix,
-        "NEWSINDEX_DEAD_LETTER_PATH": str(flow_settings.dead_letter_path),
-        "PREFECT_HOME": str(tmp_path / "prefect-home"),
-    }
-    command = [str(Path(sys.executable).parent / "newsindex"), "run", str(tmp_path / "in")]
     process = subprocess.Popen(
-        [*command, "--batch-size", "2"],
-        env=env,
+        _cli("run", str(tmp_path / "in"), "--batch-size", "2"),
+        env=_cli_env(flow_settings, tmp_path / "prefect-home"),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
@@ -148,6 +186,7 @@ def test_killed_run_then_rerun_loses_and_duplicates_nothing(
     os.killpg(process.pid, signal.SIGKILL)
     process.wait(timeout=30)
     assert 0 < indexed < len(files), f"the kill came too late or too early ({indexed} indexed)"
+    assert _refresh_intervals(es, flow_settings.index_prefix) == {"-1"}  # the run's load window
 
     summary = ingest(IngestOptions(source=str(tmp_path / "in")))
     assert summary["balanced"] and summary["failed"] == 0
@@ -155,6 +194,7 @@ def test_killed_run_then_rerun_loses_and_duplicates_nothing(
     stored = _stored(es, flow_settings.index_prefix)
     expected = {clean_document(f.read_bytes(), str(f)).id: f for f in files}
     assert set(stored) == set(expected)
+    assert _refresh_intervals(es, flow_settings.index_prefix) == {None}  # reset by the rerun
     paragraphs = sum(len(clean_document(f.read_bytes(), str(f)).paragraphs) for f in files)
     es.indices.refresh(index=f"{flow_settings.index_prefix}-paragraphs")
     assert es.count(index=f"{flow_settings.index_prefix}-paragraphs")["count"] == paragraphs

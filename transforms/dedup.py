@@ -28,6 +28,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -71,13 +72,27 @@ def shingles(body: str, size: int = SHINGLE_WORDS) -> set[str]:
 
 
 def signature(body: str) -> list[int]:
-    """MinHash signature of the body's shingles; ``[]`` for a body without words."""
+    """MinHash signature of the body's shingles; ``[]`` for a body without words.
+
+    The values of datasketch's default MinHash (SHA-1 of each shingle, first 4 bytes), with the
+    shingle hashes taken in one pass and the permutations drawn once per process.
+    """
     grams = shingles(body)
     if not grams:
         return []
-    minhash = MinHash(num_perm=NUM_PERM, seed=_SEED)
-    minhash.update_batch([g.encode("utf-8") for g in sorted(grams)])
-    return [int(v) for v in minhash.hashvalues]
+    digests = b"".join([hashlib.sha1(g.encode("utf-8")).digest()[:4] for g in grams])
+    scheme, permutations = _minhash_permutations()
+    minhash = MinHash(
+        num_perm=NUM_PERM, seed=_SEED, scheme=scheme, permutations=permutations, hashfunc=int
+    )
+    minhash.update_batch(np.frombuffer(digests, dtype="<u4").tolist())
+    return minhash.hashvalues.tolist()
+
+
+@cache
+def _minhash_permutations() -> tuple[str, tuple[np.ndarray, np.ndarray]]:
+    template = MinHash(num_perm=NUM_PERM, seed=_SEED)
+    return template.scheme, template.permutations
 
 
 def band_keys(sig: Sequence[int]) -> list[str]:

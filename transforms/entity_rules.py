@@ -9,7 +9,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from transforms.data_files import load_json
 from transforms.record import EntityType
@@ -26,9 +26,13 @@ _DOMAIN = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)+")
 # "4.5m. Ortega". Short abbreviations are not sentence ends (St. Louis, Gen. Smith, U.S. Army).
 _SENTENCE_END = re.compile(r"(?:[^\W\d_]{4,}|\S*\d\S*)\.\s+(?=\w)")
 _HYPHENS = "-‑"  # a mention glued to a word by these is a fragment: "Mar" of Mar-a-Lago
+_TITLE_CONTEXT = 40  # characters before a mention searched for a person title
 _MAX_WORDS_BEFORE_TITLE = 3  # "US National Security Advisor Jake Sullivan" -> "Jake Sullivan"
 _HEADLINE_MIN_WORDS = 3
 _HEADLINE_CAPITALISED_SHARE = 0.7
+# Distinct surfaces remembered per process: names recur across paragraphs and articles, and
+# their cleaning depends on the surface alone. 65k short strings stay under ~20 MB.
+_SURFACE_CACHE = 1 << 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +51,9 @@ class EntityVocabulary:
     alias_words: frozenset[str]  # every word of every alias key
     # person titles as word tuples by their first word, longest first
     titles: dict[str, tuple[tuple[str, ...], ...]]
-    title_before: re.Pattern[str]  # a person title right before a mention
+    # a person title right before a mention, matched on the reversed text before it: anchored
+    # at the mention, it is tried once instead of at every offset of the context
+    title_before_reversed: re.Pattern[str]
     role_words: frozenset[str]
     drop: frozenset[str]
     edge_words: frozenset[str]  # lowercase words a mention never starts or ends with
@@ -62,6 +68,7 @@ class CleanMention:
     titled: bool
 
 
+@lru_cache(maxsize=_SURFACE_CACHE)
 def alias_key(name: str) -> str:
     """Lookup key: casefolded, straight apostrophes, single spaces, no leading 'the'."""
     name = " ".join(name.replace("’", "'").split())
@@ -81,7 +88,9 @@ def vocabulary() -> EntityVocabulary:
     titles_by_first: dict[str, tuple[tuple[str, ...], ...]] = {}
     for title in titles:
         titles_by_first[title[0]] = (*titles_by_first.get(title[0], ()), title)
-    title_words = "|".join(r"\s+".join(map(re.escape, t)) for t in titles)
+    reversed_titles = "|".join(
+        r"\s+".join(re.escape(word[::-1]) for word in reversed(t)) for t in titles
+    )
     agencies = "|".join(re.escape(a) for a in rules["photo_agencies"])
     markers = "|".join(re.escape(m) for m in rules["credit_markers"])
     credit = (
@@ -92,7 +101,7 @@ def vocabulary() -> EntityVocabulary:
         aliases=aliases,
         alias_words=frozenset(word for key in aliases for word in key.split()),
         titles=titles_by_first,
-        title_before=re.compile(rf"\b(?:{title_words})\.?,?\s+$", re.IGNORECASE),
+        title_before_reversed=re.compile(rf"\s+,?\.?(?:{reversed_titles})\b", re.IGNORECASE),
         role_words=frozenset(w.casefold() for w in rules["role_words"]),
         drop=frozenset(alias_key(w) for w in rules["drop"]),
         edge_words=frozenset(rules["edge_words"]),
@@ -137,17 +146,28 @@ def is_headline_case(text: str, spans: Iterable[tuple[int, int]] = ()) -> bool:
 
 def clean_mention(text: str, start: int, end: int) -> CleanMention | None:
     """The cleaned mention at ``text[start:end]``, or None when it is junk."""
-    if _is_word_fragment(text, start, end):
+    if _is_word_fragment(text, start, end) or (cleaned := _clean_surface(text[start:end])) is None:
         return None
+    name, titled = cleaned
+    titled = titled or _title_before(text, start)
+    return CleanMention(name, titled)
+
+
+def _title_before(text: str, start: int) -> bool:
+    """Whether a person title ends right before ``start``: "President ", "Gen. ", "Mayor, "."""
+    context = text[max(0, start - _TITLE_CONTEXT) : start]
+    return vocabulary().title_before_reversed.match(context[::-1]) is not None
+
+
+@lru_cache(maxsize=_SURFACE_CACHE)
+def _clean_surface(surface: str) -> tuple[str, bool] | None:
+    """The cleaned name of a mention's surface and whether a title was cut off; None if junk."""
     vocab = vocabulary()
-    words, titled = _trim_edge_words(_strip_surface(text[start:end]).split(), vocab), False
+    words, titled = _trim_edge_words(_strip_surface(surface).split(), vocab), False
     if lookup_alias(" ".join(words)) is None:  # "King Charles" may be a canonical name on its own
         words, titled = _strip_titles(words, vocab)
-    titled = titled or bool(vocab.title_before.search(text[max(0, start - 40) : start]))
     name = " ".join(words)
-    if _is_junk(name, vocab):
-        return None
-    return CleanMention(name, titled)
+    return None if _is_junk(name, vocab) else (name, titled)
 
 
 def _is_word_fragment(text: str, start: int, end: int) -> bool:
@@ -158,6 +178,7 @@ def _is_word_fragment(text: str, start: int, end: int) -> bool:
     return glued_after or glued_before
 
 
+@lru_cache(maxsize=_SURFACE_CACHE)
 def _strip_surface(surface: str) -> str:
     if surface.isascii():  # the common case, without a category lookup per character
         surface = surface.translate(_ASCII_SYMBOLS)
