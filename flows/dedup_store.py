@@ -91,9 +91,11 @@ def fetch_candidates(
 def _searchable_ids(es: Elasticsearch, index_or_alias: str, ids: list[str]) -> list[str]:
     """Those of ``ids`` the candidate searches would find; none on a first load.
 
-    Excluding only these keeps every candidate query small: 200 ids in each of 200 queries
-    made up a quarter of the batch's search time.
+    Excluding only these keeps the candidate queries small: all 200 ids of a batch in each of
+    its 200 queries cost Elasticsearch about 30% more CPU (10k-article index).
     """
+    if not ids:
+        return []
     response = es.search(
         index=index_or_alias, query={"ids": {"values": ids}}, size=len(ids), source=False
     )

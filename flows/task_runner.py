@@ -36,10 +36,10 @@ def share_api_with_workers() -> None:
     """Make worker processes started from here report to this process's Prefect API.
 
     With no PREFECT_API_URL, Prefect serves a temporary API from each process that needs one:
-    every worker of the process pool (or local Dask cluster) started a server of its own, some
-    10 s before its first batch, and recorded its task runs there. Workers inherit the
-    environment, so exporting the flow's temporary server URL gives them the flow's API. Call it
-    in the flow, before the first task is submitted; a no-op when an API is configured.
+    every worker of the process pool started a server of its own, some 10 s before its first
+    batch, and recorded its task runs there. The pool starts its workers at the first submit and
+    they inherit the environment, so exporting the flow's temporary server URL before it gives
+    them the flow's API. A no-op when an API is configured.
     """
     if PREFECT_API_URL.value():
         return
