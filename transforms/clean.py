@@ -16,7 +16,7 @@ from transforms.language import guess_language
 from transforms.lines import Unit, split_lines
 from transforms.markdown import looks_like_markdown, normalise_space
 from transforms.outlets import OutletSignals, resolve_outlet
-from transforms.record import Article, Paragraph
+from transforms.record import Article, Paragraph, Removal
 from transforms.structure import build_paragraphs
 
 MAX_TEXT_CHARS = 2_000_000
@@ -133,10 +133,13 @@ def _clean_lines(
     text: str, article: Article, *, markdown: bool
 ) -> tuple[OutletSignals, ParsedDate | None]:
     units, blank = split_lines(text, markdown=markdown)
-    header, start = read_header(units, markdown=markdown)
-    body, boilerplate = remove_boilerplate(units[start:])
+    header, body_units, tail_start = read_header(units, markdown=markdown)
+    body, boilerplate = remove_boilerplate(body_units)
+    tail, tail_boilerplate = remove_boilerplate(units[tail_start:])
     article.paragraphs, stray = build_paragraphs(body, plain_headings=not markdown)
-    article.removed = [*header.removed, *blank, *boilerplate, *stray]
+    footer_lines = [Removal("footer", u.text) for u in tail]
+    article.removed = [*header.removed, *blank, *boilerplate, *stray, *tail_boilerplate]
+    article.removed += footer_lines
     article.title, article.standfirst, article.section = (
         header.title,
         header.standfirst,

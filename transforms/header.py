@@ -1,4 +1,9 @@
-"""The header of a text or Markdown article: masthead, kicker, title, standfirst, byline, date."""
+"""The header of a text or Markdown article: kicker, title, standfirst, byline and date line.
+
+``page_region.locate_article`` finds where the title and the body are; the lines in between
+(and the first lines of the body) are read here. Lines before the article are page chrome and
+are audited as ``navigation`` (or ``masthead``); a repeat of the title is ``title_repeat``.
+"""
 
 from __future__ import annotations
 
@@ -9,16 +14,20 @@ from transforms.bylines import looks_like_byline
 from transforms.dates import ParsedDate, parse_date_line
 from transforms.lines import Unit
 from transforms.outlets import by_masthead
+from transforms.page_region import is_headline, is_prose, locate_article
 from transforms.record import Removal
 from transforms.rules import match_line
 
 _WORD = re.compile(r"\S+")
-HEADER_SPAN = 8  # lines after the title that may still be header
 MASTHEAD_SPAN = 2
-KICKER_MAX_WORDS = 6
-HEADLINE_MAX_WORDS = 30
-STANDFIRST_MAX_WORDS = 60
-STANDFIRST_LOOKAHEAD = 3
+STANDFIRST_MIN_WORDS = 5
+STANDFIRST_MAX_WORDS = 80
+BODY_LOOKAHEAD = 6  # body lines that may still hold the byline or the date line
+META_MAX_WORDS = 30
+STANDFIRST_PROSE_MAX_WORDS = 50
+_BY_WORD = re.compile(
+    r"^(?:by|von|par|por|di|da|door|av|af|przez|texto?|text|tekst|words|written by)\b", re.I
+)
 
 
 @dataclass(slots=True)
@@ -35,88 +44,103 @@ class Header:
     removed: list[Removal] = field(default_factory=list)
 
 
-def looks_like_headline(text: str) -> bool:
-    """A first line that reads as a headline rather than a lede sentence."""
-    words = len(_WORD.findall(text))
-    if text.endswith((".", ";", ",", ":")):
-        return False
-    if text.endswith(("?", "!")):
-        return 2 <= words <= 15
-    return 2 <= words <= HEADLINE_MAX_WORDS
+def _chrome_kind(unit: Unit, index: int, header: Header) -> str:
+    rule = match_line(unit.text)
+    if index < MASTHEAD_SPAN and (by_masthead(unit.text) or (rule and rule.kind == "masthead")):
+        header.masthead = header.masthead or unit.text
+        return "masthead"
+    return rule.kind if rule else "navigation"
 
 
-def _take_masthead(units: list[Unit], header: Header) -> int:
-    i = 0
-    while i < min(len(units), MASTHEAD_SPAN):
-        text = units[i].text
-        rule = match_line(text)
-        if by_masthead(text) or (rule and rule.kind == "masthead"):
-            header.masthead = header.masthead or text
-            header.removed.append(Removal("masthead", text))
-            i += 1
+def _take_meta_line(unit: Unit, header: Header) -> bool:
+    """Take a byline or date line into the header; False when the line is neither."""
+    if header.byline is None and looks_like_byline(unit.text, emphasised=unit.strong):
+        header.byline = unit.text
+        return True
+    if header.date is None and (parsed := parse_date_line(unit.text)):
+        header.date_line, header.date = unit.text, parsed
+        return True
+    return False
+
+
+def _read_between(units: list[Unit], lo: int, hi: int, header: Header) -> list[Unit]:
+    """Header lines between the title and the body; returns the lines left for the body."""
+    kept: list[Unit] = []
+    for unit in units[lo:hi]:
+        rule = match_line(unit.text)
+        if rule:
+            header.removed.append(Removal(rule.kind, unit.text))
+        elif unit.image:
+            header.removed.append(Removal("caption", unit.text))
+        elif _take_meta_line(unit, header):
+            continue
+        elif header.title is not None and unit.text == header.title:
+            header.removed.append(Removal("title_repeat", unit.text))
+        elif (
+            header.standfirst is None
+            and not kept
+            and not unit.heading
+            and STANDFIRST_MIN_WORDS <= unit.words <= STANDFIRST_MAX_WORDS
+        ):
+            header.standfirst = unit.text
         else:
-            break
-    return i
+            kept.append(unit)
+    return kept
 
 
-def _take_title(units: list[Unit], i: int, header: Header, *, markdown: bool) -> int:
-    """Set kicker and title; returns the index after the title (``i`` when there is none)."""
-    if markdown:
-        for j in range(i, min(len(units), i + 4)):
-            if units[j].heading:
-                before = units[i:j]
-                if before and len(_WORD.findall(before[-1].text)) <= KICKER_MAX_WORDS:
-                    header.section = before[-1].text
-                    before = before[:-1]
-                header.removed += [Removal("navigation", u.text) for u in before]
-                header.title = units[j].text
-                return j + 1
-    if i < len(units) - 1 and not units[i].heading and looks_like_headline(units[i].text):
-        if match_line(units[i].text):
-            return i
+def _fallback_title(units: list[Unit], header: Header, *, markdown: bool) -> int:
+    """Title at the very top when no body run was found; returns the next index."""
+    i = 0
+    while i < min(len(units), MASTHEAD_SPAN) and _chrome_kind(units[i], i, header) == "masthead":
+        header.removed.append(Removal("masthead", units[i].text))
+        i += 1
+    if i < len(units) and (units[i].heading if markdown else is_headline(units[i])):
         header.title = units[i].text
         return i + 1
     return i
 
 
-def _is_standfirst(units: list[Unit], i: int) -> bool:
-    """A short non-heading line that reads as a summary or has byline/date lines after it."""
-    unit = units[i]
-    if unit.heading or len(_WORD.findall(unit.text)) > STANDFIRST_MAX_WORDS:
-        return False
-    if not unit.text.endswith("."):
-        return True
-    return any(
-        looks_like_byline(u.text, emphasised=u.strong) or parse_date_line(u.text)
-        for u in units[i + 1 : i + 1 + STANDFIRST_LOOKAHEAD]
-    )
+def read_header(units: list[Unit], *, markdown: bool) -> tuple[Header, list[Unit], int]:
+    """Read the header; returns it, the body units and the index where the page footer starts.
 
-
-def read_header(units: list[Unit], *, markdown: bool) -> tuple[Header, int]:
-    """Read the header; returns it and the index of the first body unit.
-
-    Plain text has no standfirst: the line after its title is the lede. In Markdown the line
-    right after the ``# title`` is the standfirst when it is short and either does not end a
-    sentence or is followed by the byline or date (otherwise it is the lede).
+    The body units are the lines between the header and the footer, in order, with any
+    byline or date line found among the first ``BODY_LOOKAHEAD`` of them taken out.
     """
     header = Header()
-    i = _take_masthead(units, header)
-    i = _take_title(units, i, header, markdown=markdown)
-    if header.title is None:
-        return header, i
-    after_title = i
-    while i < len(units) and i < after_title + HEADER_SPAN:
-        unit = units[i]
-        rule = match_line(unit.text)
-        if rule:
-            header.removed.append(Removal(rule.kind, unit.text))
-        elif header.byline is None and looks_like_byline(unit.text, emphasised=unit.strong):
-            header.byline = unit.text
-        elif header.date is None and (parsed := parse_date_line(unit.text)):
-            header.date_line, header.date = unit.text, parsed
-        elif markdown and i == after_title and _is_standfirst(units, i):
-            header.standfirst = unit.text
-        else:
-            break
-        i += 1
-    return header, i
+    region = locate_article(units, markdown=markdown)
+    if region is None:
+        start = _fallback_title(units, header, markdown=markdown)
+        return header, units[start:], len(units)
+    header.removed += [
+        Removal(_chrome_kind(u, i, header), u.text) for i, u in enumerate(units[: region.start])
+    ]
+    if region.kicker is not None:
+        header.section = units[region.kicker].text
+    if region.title is not None:
+        header.title = units[region.title].text
+        lo = region.title + 1
+    else:
+        lo = region.start
+    # A standfirst that reads as prose opens the body run; the byline or date line under it
+    # closes the header.
+    meta: list[int] = []
+    prose_seen = 0
+    for k in range(region.body, min(region.end, region.body + BODY_LOOKAHEAD)):
+        unit = units[k]
+        if unit.words <= META_MAX_WORDS and _is_meta_line(unit):
+            meta.append(k)
+        elif is_prose(unit):
+            prose_seen += 1
+            if prose_seen > 1 or unit.words > STANDFIRST_PROSE_MAX_WORDS:
+                break
+    body_start = meta[-1] + 1 if meta else region.body
+    body = _read_between(units, lo, body_start, header)
+    return header, body + units[body_start : region.end], region.end
+
+
+def _is_meta_line(unit: Unit) -> bool:
+    """A date line, or a byline that says so (a "by" word, bold): never a bare list of names."""
+    if parse_date_line(unit.text):
+        return True
+    signed = unit.strong or _BY_WORD.match(unit.text) is not None
+    return signed and looks_like_byline(unit.text, emphasised=unit.strong)

@@ -8,8 +8,12 @@ from dataclasses import dataclass
 from transforms.markdown import normalise_space, parse_line
 from transforms.record import Removal
 
-TERMINAL = (".", "!", "?", ":", ";", ",", '"', "”", "’", "'", ")", "…")
+TERMINAL = (".", "!", "?", ":", ";", ",", '"', "”", "’", "'", ")", "…", "。", "！", "？", "」", "»")
 _LOWER_START = re.compile(r"^[a-z]")
+# Bullets of plain-text exports (inscriptis, w3m, lynx, copy-paste): the text is the item.
+_TEXT_BULLET = re.compile(r"^(?:[*•·▪►◦‣+-]|\d{1,3}[.)])\s+(?=\S)")
+# lynx -dump link references: "[12]Home" in the text, "  12. https://..." in its list.
+_LYNX_REF = re.compile(r"\[(\d{1,4})\]")
 
 
 @dataclass(slots=True)
@@ -21,6 +25,17 @@ class Unit:
     strong: bool = False  # a whole bold Markdown line
     section: str | None = None  # subheading already known (HTML paragraphs)
     hard_break: bool = False  # the source line ended in a Markdown hard break
+    list_item: bool = False  # a bullet or numbered item of the source
+    link_share: float = 0.0  # share of the text that is link text (Markdown, lynx references)
+    image: bool = False  # a line holding only images
+    indent: int = 0  # leading spaces of the source line
+
+    @property
+    def words(self) -> int:
+        """Word count; CJK text, written without spaces, counts one word per two characters."""
+        count = len(self.text.split())
+        wide = sum(1 for c in self.text if c >= "\u2e80")
+        return max(count, wide // 2)
 
 
 def split_lines(text: str, *, markdown: bool) -> tuple[list[Unit], list[Removal]]:
@@ -38,20 +53,18 @@ def split_lines(text: str, *, markdown: bool) -> tuple[list[Unit], list[Removal]
                 removed.append(Removal("blank", line))
             previous_blank = True
             continue
-        if markdown:
-            parsed = parse_line(line)
-            if parsed.rule:
-                previous_blank = True
-                continue
-            unit = Unit(parsed.text, parsed.heading, parsed.strong)
-        else:
-            unit = Unit(normalise_space(line))
+        unit = _markdown_unit(line) if markdown else _text_unit(line)
+        if unit is None:
+            previous_blank = True
+            continue
         unit.hard_break = markdown and line.endswith("  ")
+        unit.indent = len(line) - len(line.lstrip())
         last = units[-1] if units else None
         if (
             last is not None
             and not previous_blank
             and not (last.heading or last.strong or unit.heading or unit.strong or last.hard_break)
+            and not (unit.list_item or unit.image or last.image)
             and not last.text.endswith(TERMINAL)
             and _LOWER_START.match(unit.text)
         ):
@@ -61,3 +74,31 @@ def split_lines(text: str, *, markdown: bool) -> tuple[list[Unit], list[Removal]
             units.append(unit)
         previous_blank = False
     return units, removed
+
+
+def _markdown_unit(line: str) -> Unit | None:
+    parsed = parse_line(line)
+    if parsed.rule or not parsed.text:
+        return None
+    share = parsed.link_chars / len(parsed.text) if parsed.text else 0.0
+    return Unit(
+        parsed.text,
+        parsed.heading,
+        parsed.strong,
+        list_item=parsed.list_item,
+        link_share=min(1.0, share),
+        image=parsed.image,
+    )
+
+
+def _text_unit(line: str) -> Unit:
+    text = normalise_space(line)
+    bullet = _TEXT_BULLET.match(text)
+    if bullet:
+        text = text[bullet.end() :]
+    share = 0.0
+    if "[" in text and _LYNX_REF.search(text):
+        refs = list(_LYNX_REF.finditer(text))
+        text = normalise_space(_LYNX_REF.sub("", text))
+        share = min(1.0, 0.5 * len(refs) * 12 / max(12, len(text)))
+    return Unit(text, list_item=bool(bullet), link_share=share)

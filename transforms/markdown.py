@@ -18,10 +18,13 @@ _EMPH = re.compile(
 )
 _CODE = re.compile(r"`([^`]{1,1000})`")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|])")
-_BLOCK_PREFIX = re.compile(r"^\s{0,3}(?:>\s?)+|^\s{0,3}(?:[-*+]|\d{1,3}[.)])\s+")
+_QUOTE_PREFIX = re.compile(r"^\s*(?:>\s?)+")
+_LIST_PREFIX = re.compile(r"^\s*(?:[-*+•·▪►]|\d{1,3}[.)])\s+")
 _RULE = re.compile(r"^\s{0,3}(?:[-*_]\s*){3,}$")
 _RULE_STARTS = frozenset("-*_")
-_BLOCK_STARTS = frozenset(">-*+0123456789")
+_BLOCK_STARTS = frozenset(">-*+•·▪►0123456789")
+_LINK_TEXT = re.compile(r"(?<!!)\[([^\][]{0,500})\]\((?:[^()]|\([^()]{0,200}\)){0,2000}\)")
+_IMAGE_ONLY = re.compile(r"^\s*(?:\[?!\[[^\][]{0,500}\]\([^()]{0,2000}\)\]?(?:\([^()]{0,2000}\))?\s*)+$")
 _MARKDOWN_HINT = re.compile(
     r"^\s{0,3}#{1,6}\s+\S|\*\*[^*\n]{1,200}\*\*|\[[^\][\n]{1,200}\]\([^()\n]{0,500}\)", re.MULTILINE
 )
@@ -35,6 +38,9 @@ class MarkdownLine:
     heading: int = 0  # ATX heading level, 0 when not a heading
     strong: bool = False  # the whole line is bold (a kicker or a pseudo-heading)
     rule: bool = False  # a thematic break (---)
+    list_item: bool = False  # a bullet or numbered list item
+    link_chars: int = 0  # characters of the text that are link text
+    image: bool = False  # the line holds only images
 
 
 def normalise_space(text: str) -> str:
@@ -71,8 +77,14 @@ def parse_line(line: str) -> MarkdownLine:
     if first in _RULE_STARTS and _RULE.match(line):
         return MarkdownLine("", rule=True)
     if first == "#" and (heading := _HEADING.match(line)):
-        return MarkdownLine(strip_inline(heading.group(2)), heading=len(heading.group(1)))
-    body = _BLOCK_PREFIX.sub("", line) if first in _BLOCK_STARTS else line
+        inner = heading.group(2)
+        text = strip_inline(inner)
+        return MarkdownLine(text, heading=len(heading.group(1)), link_chars=_link_chars(inner))
+    body, list_item = line, False
+    if first in _BLOCK_STARTS:
+        body = _QUOTE_PREFIX.sub("", body)
+        listed = _LIST_PREFIX.sub("", body, count=1)
+        list_item, body = listed != body, listed
     stripped = body.strip()
     strong = (
         len(stripped) > 4
@@ -80,7 +92,21 @@ def parse_line(line: str) -> MarkdownLine:
         and stripped.endswith(stripped[:2])
         and stripped[:2] not in stripped[2:-2]
     )
-    return MarkdownLine(strip_inline(body), strong=strong)
+    image = "![" in stripped and bool(_IMAGE_ONLY.match(stripped))
+    return MarkdownLine(
+        strip_inline(body),
+        strong=strong,
+        list_item=list_item,
+        link_chars=_link_chars(body) if "](" in body else 0,
+        image=image,
+    )
+
+
+def _link_chars(text: str) -> int:
+    """Characters of visible link text in a Markdown line."""
+    if "](" not in text:
+        return 0
+    return sum(len(strip_inline(m.group(1))) for m in _LINK_TEXT.finditer(text))
 
 
 def looks_like_markdown(text: str) -> bool:

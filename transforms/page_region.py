@@ -1,0 +1,170 @@
+"""Where the article sits in a text or Markdown export: title, first and last body line.
+
+A whole-page export carries menus, teaser lists, share rows and footers around the article;
+an article-region export starts at the headline or at the first paragraph. Both are read the
+same way, from the shape of the lines alone (no outlet-specific rule):
+
+- the **body** starts at the first run of prose: a line of at least ``PROSE_MIN_WORDS`` words
+  ending a sentence (or very long), mostly not link text, that is followed by more prose;
+- the **title** is the headline-like line just above the body: in Markdown the strongest
+  heading (lowest level, first of a repeated pair) in the ``TITLE_WINDOW`` lines before it,
+  in plain text the first headline-like line of the contiguous header block above the body;
+- the body **ends** at the last prose line before a gap of ``MAX_GAP`` lines without prose
+  (the footer, the teaser lists, the comments).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from transforms.bylines import looks_like_byline
+from transforms.dates import parse_date_line
+from transforms.lines import TERMINAL, Unit
+from transforms.outlets import by_masthead
+from transforms.rules import match_block_start, match_line
+
+PROSE_MIN_WORDS = 12
+PROSE_LONG_WORDS = 30
+PROSE_LOOKAHEAD = 4
+MAX_LINK_SHARE = 0.5
+TITLE_WINDOW = 25
+TITLE_WORDS = (3, 30)
+KICKER_MAX_WORDS = 6
+MAX_GAP = 15
+MENU_RUN = 3  # consecutive short lines that make a menu, not a header
+SHORT_WORDS = 3
+TAIL_MIN_UNITS = 5  # a shorter tail is left to the heading and line rules
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """Indices into the unit list (``title``/``kicker`` None when absent)."""
+
+    start: int  # first unit of the article (kicker, title or body): before it is page chrome
+    title: int | None
+    kicker: int | None
+    body: int  # first body unit
+    end: int  # one past the last article unit: after it is the page footer
+
+
+def is_prose(unit: Unit) -> bool:
+    """A line of running text: long enough, a sentence, mostly not link text."""
+    if unit.heading or unit.image or unit.link_share >= MAX_LINK_SHARE:
+        return False
+    words = unit.words
+    if words < PROSE_MIN_WORDS:
+        return False
+    return words >= PROSE_LONG_WORDS or unit.text.rstrip("*_ ").endswith(TERMINAL)
+
+
+def _boilerplate(unit: Unit) -> bool:
+    return match_line(unit.text) is not None or (
+        unit.words <= 10 and match_block_start(unit.text) is not None
+    )
+
+
+def _body_start(units: list[Unit], prose: list[bool]) -> int | None:
+    for i, unit in enumerate(units):
+        if not prose[i] or _boilerplate(unit):
+            continue
+        if unit.words >= PROSE_LONG_WORDS * 2 or any(prose[i + 1 : i + 1 + PROSE_LOOKAHEAD]):
+            return i
+    return None
+
+
+def is_headline(unit: Unit) -> bool:
+    """A line that reads as a headline: a few words, no sentence punctuation at its end."""
+    low, high = TITLE_WORDS
+    text = unit.text
+    if unit.list_item or unit.image or unit.link_share >= MAX_LINK_SHARE or not text:
+        return False
+    if not low <= unit.words <= high or text.endswith((".", ",", ";", ":", "·", "|")):
+        return False
+    return not (
+        _boilerplate(unit)
+        or by_masthead(text)
+        or looks_like_byline(text)
+        or parse_date_line(text)
+    )
+
+
+def _markdown_title(units: list[Unit], lo: int, body: int) -> int | None:
+    headings = [
+        j for j in range(lo, body) if units[j].heading and units[j].link_share < MAX_LINK_SHARE
+    ]
+    if not headings:
+        return None
+    level = min(units[j].heading for j in headings)
+    best = [j for j in headings if units[j].heading == level][-1]
+    text = units[best].text
+    return next(j for j in headings if units[j].text == text)
+
+
+def _is_chrome(unit: Unit) -> bool:
+    return (unit.list_item and unit.link_share > 0) or unit.link_share >= MAX_LINK_SHARE
+
+
+def _text_title(units: list[Unit], lo: int, body: int, prose: list[bool]) -> int | None:
+    """The first headline-like line of the header block that ends just above the body."""
+    found: int | None = None
+    short_run = 0
+    for j in range(body - 1, lo - 1, -1):
+        unit = units[j]
+        if prose[j] or _is_chrome(unit) or unit.list_item:
+            break
+        short_run = short_run + 1 if unit.words <= SHORT_WORDS else 0
+        if short_run >= MENU_RUN:
+            break
+        if is_headline(unit):
+            found = j
+    return found
+
+
+def locate_article(units: list[Unit], *, markdown: bool) -> Region | None:
+    """The article's place among the units, or None when no body run is found."""
+    prose = [is_prose(u) for u in units]
+    body = _body_start(units, prose)
+    if body is None:
+        return None
+    lo = max(0, body - TITLE_WINDOW)
+    title = _markdown_title(units, lo, body) if markdown else None
+    if title is None:
+        title = _text_title(units, lo, body, prose)
+    kicker = None
+    if title is not None and title > 0:
+        before = units[title - 1]
+        if (
+            before.words <= KICKER_MAX_WORDS
+            and not before.heading
+            and not before.image
+            and not _boilerplate(before)
+            and not looks_like_byline(before.text)
+            and by_masthead(before.text) is None
+        ):
+            kicker = title - 1
+    start = kicker if kicker is not None else title if title is not None else body
+    return Region(start, title, kicker, body, _body_end(units, prose, body))
+
+
+def _body_end(units: list[Unit], prose: list[bool], body: int) -> int:
+    last = body
+    for i in range(body, len(units)):
+        if prose[i]:
+            last = i
+        elif i - last > MAX_GAP:
+            break
+    end = last + 1
+    while end < len(units) and _closing_sentence(units[end]):
+        end += 1
+    return end if len(units) - end >= TAIL_MIN_UNITS else len(units)
+
+
+def _closing_sentence(unit: Unit) -> bool:
+    """A short line after the last prose that still ends a sentence of the article."""
+    return (
+        not (unit.heading or unit.list_item or unit.image or unit.strong)
+        and unit.link_share < MAX_LINK_SHARE
+        and unit.words >= SHORT_WORDS
+        and unit.text.endswith((".", "!", "?", '"', "”", "»", "。"))
+        and not _boilerplate(unit)
+    )
