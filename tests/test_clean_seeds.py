@@ -18,6 +18,7 @@ from transforms.record import Article
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 _TOKEN = re.compile(r"[^\W_]+")
 _LINK_TARGET = re.compile(r"\]\([^)]*\)")
+_LIST_MARK = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+")
 
 
 def _tokens(text: str | None) -> str:
@@ -29,7 +30,7 @@ def lost_lines(raw_text: str, article: Article) -> list[str]:
 
     Comparison is on lower-cased word tokens, so Markdown syntax, punctuation split off a
     dateline and whitespace do not count; a dateline is matched together with the paragraph
-    it was split from.
+    it was split from; list markers ("* ", "1. ") are syntax, not text.
     """
     first = article.paragraphs[0].text if article.paragraphs else ""
     pieces = [
@@ -44,11 +45,8 @@ def lost_lines(raw_text: str, article: Article) -> list[str]:
         *(r.text for r in article.removed),
     ]
     haystack = "\n".join(f" {_tokens(p)} " for p in pieces)
-    return [
-        line
-        for line in raw_text.splitlines()
-        if _tokens(line) and f" {_tokens(line)} " not in haystack
-    ]
+    lines = [_LIST_MARK.sub("", line) for line in raw_text.splitlines()]
+    return [line for line in lines if _tokens(line) and f" {_tokens(line)} " not in haystack]
 
 
 def _seed(seeds_dir: Path, number: str) -> tuple[str, Article]:

@@ -9,9 +9,11 @@ from urllib.parse import urlsplit, urlunsplit
 
 from transforms.boilerplate import remove_boilerplate
 from transforms.bylines import parse_byline
-from transforms.dates import ParsedDate, parse_iso, split_dateline
+from transforms.dates import ParsedDate, parse_date_line, parse_iso, split_dateline
 from transforms.decode import decode_bytes, strip_controls
+from transforms.front_matter import FrontMatter, split_front_matter
 from transforms.header import read_header
+from transforms.inline_html import strip_inline_html
 from transforms.language import guess_language
 from transforms.lines import Unit, split_lines
 from transforms.markdown import looks_like_markdown, normalise_space
@@ -132,21 +134,26 @@ def _take_dateline(article: Article) -> ParsedDate | None:
 def _clean_lines(
     text: str, article: Article, *, markdown: bool
 ) -> tuple[OutletSignals, ParsedDate | None]:
+    front, text = split_front_matter(text)
+    text, inline_removed = strip_inline_html(text)
     units, blank = split_lines(text, markdown=markdown)
     header, body_units, tail_start = read_header(units, markdown=markdown)
     body, boilerplate = remove_boilerplate(body_units)
     tail, tail_boilerplate = remove_boilerplate(units[tail_start:])
     article.paragraphs, stray = build_paragraphs(body, plain_headings=not markdown)
-    footer_lines = [Removal("footer", u.text) for u in tail]
-    article.removed = [*header.removed, *blank, *boilerplate, *stray, *tail_boilerplate]
-    article.removed += footer_lines
+    article.removed = [Removal("front_matter", front.raw)] if front else []
+    article.removed += [*inline_removed, *header.removed, *blank, *boilerplate, *stray]
+    article.removed += [*tail_boilerplate, *(Removal("footer", u.text) for u in tail)]
     article.title, article.standfirst, article.section = (
         header.title,
         header.standfirst,
         header.section,
     )
     article.date_line = header.date_line
-    _apply_byline(article, header.byline)
+    if front:
+        _apply_front_matter(article, front)
+    if not article.authors and not article.byline_org:
+        _apply_byline(article, header.byline)
     _set_date(article, header.date, "date_line")
     footer = next(
         (r.text for r in article.removed if r.kind == "footer" and _FOOTER_DOMAIN.match(r.text)),
@@ -155,11 +162,26 @@ def _clean_lines(
     signals = OutletSignals(
         footer=footer,
         url=article.url,
+        site_name=front.site_name if front else None,
         masthead=header.masthead,
         byline_org=article.byline_org,
         newsletter=" ".join(r.text for r in article.removed if r.kind == "newsletter") or None,
     )
     return signals, _take_dateline(article)
+
+
+def _apply_front_matter(article: Article, front: FrontMatter) -> None:
+    """Front matter wins over what the text suggests: title, authors, date, URL, language."""
+    article.title = front.title or article.title
+    article.standfirst = front.description or article.standfirst
+    article.url = front.url or article.url
+    article.language = front.language and front.language.replace("_", "-").split("-")[0].lower()
+    if front.authors:
+        _apply_byline(article, ", ".join(front.authors))
+        article.byline = "; ".join(front.authors)
+    date = parse_iso(front.published) if front.published else None
+    date = date or (parse_date_line(front.published) if front.published else None)
+    _set_date(article, date, "front_matter")
 
 
 def _clean_html(text: str, article: Article) -> tuple[OutletSignals, ParsedDate | None]:

@@ -54,7 +54,8 @@ def _chrome_kind(unit: Unit, index: int, header: Header) -> str:
 
 def _take_meta_line(unit: Unit, header: Header) -> bool:
     """Take a byline or date line into the header; False when the line is neither."""
-    if header.byline is None and looks_like_byline(unit.text, emphasised=unit.strong):
+    signed = unit.strong or unit.author_link
+    if header.byline is None and looks_like_byline(unit.text, emphasised=signed):
         header.byline = unit.text
         return True
     if header.date is None and (parsed := parse_date_line(unit.text)):
@@ -142,5 +143,6 @@ def _is_meta_line(unit: Unit) -> bool:
     """A date line, or a byline that says so (a "by" word, bold): never a bare list of names."""
     if parse_date_line(unit.text):
         return True
-    signed = unit.strong or _BY_WORD.match(unit.text) is not None
-    return signed and looks_like_byline(unit.text, emphasised=unit.strong)
+    signed = unit.strong or unit.author_link
+    prefixed = _BY_WORD.match(unit.text) is not None
+    return (signed or prefixed) and looks_like_byline(unit.text, emphasised=signed)

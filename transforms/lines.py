@@ -10,6 +10,7 @@ from transforms.record import Removal
 
 TERMINAL = (".", "!", "?", ":", ";", ",", '"', "”", "’", "'", ")", "…", "。", "！", "？", "」", "»")
 _LOWER_START = re.compile(r"^[a-z]")
+_ALNUM = re.compile(r"[^\W_]")
 # Bullets of plain-text exports (inscriptis, w3m, lynx, copy-paste): the text is the item.
 _TEXT_BULLET = re.compile(r"^(?:[*•·▪►◦‣+-]|\d{1,3}[.)])\s+(?=\S)")
 # lynx -dump link references: "[12]Home" in the text, "  12. https://..." in its list.
@@ -29,11 +30,12 @@ class Unit:
     link_share: float = 0.0  # share of the text that is link text (Markdown, lynx references)
     image: bool = False  # a line holding only images
     indent: int = 0  # leading spaces of the source line
+    author_link: bool = False  # links to an author or profile page (Markdown)
 
     @property
     def words(self) -> int:
         """Word count; CJK text, written without spaces, counts one word per two characters."""
-        count = len(self.text.split())
+        count = sum(1 for token in self.text.split() if _ALNUM.search(token))
         wide = sum(1 for c in self.text if c >= "\u2e80")
         return max(count, wide // 2)
 
@@ -88,6 +90,7 @@ def _markdown_unit(line: str) -> Unit | None:
         list_item=parsed.list_item,
         link_share=min(1.0, share),
         image=parsed.image,
+        author_link=parsed.author_link,
     )
 
 

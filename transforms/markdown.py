@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
+
+from transforms.data_files import load_json
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
 # Span contents exclude their own delimiters, so a stray opener on a huge line only scans to
@@ -24,7 +27,9 @@ _RULE = re.compile(r"^\s{0,3}(?:[-*_]\s*){3,}$")
 _RULE_STARTS = frozenset("-*_")
 _BLOCK_STARTS = frozenset(">-*+•·▪►0123456789")
 _LINK_TEXT = re.compile(r"(?<!!)\[([^\][]{0,500})\]\((?:[^()]|\([^()]{0,200}\)){0,2000}\)")
-_IMAGE_ONLY = re.compile(r"^\s*(?:\[?!\[[^\][]{0,500}\]\([^()]{0,2000}\)\]?(?:\([^()]{0,2000}\))?\s*)+$")
+_IMAGE_ONLY = re.compile(
+    r"^\s*(?:\[?!\[[^\][]{0,500}\]\([^()]{0,2000}\)\]?(?:\([^()]{0,2000}\))?\s*)+$"
+)
 _MARKDOWN_HINT = re.compile(
     r"^\s{0,3}#{1,6}\s+\S|\*\*[^*\n]{1,200}\*\*|\[[^\][\n]{1,200}\]\([^()\n]{0,500}\)", re.MULTILINE
 )
@@ -41,6 +46,7 @@ class MarkdownLine:
     list_item: bool = False  # a bullet or numbered list item
     link_chars: int = 0  # characters of the text that are link text
     image: bool = False  # the line holds only images
+    author_link: bool = False  # a link to an author or profile page
 
 
 def normalise_space(text: str) -> str:
@@ -99,7 +105,15 @@ def parse_line(line: str) -> MarkdownLine:
         list_item=list_item,
         link_chars=_link_chars(body) if "](" in body else 0,
         image=image,
+        author_link="](" in body and author_url_pattern().search(body) is not None,
     )
+
+
+@cache
+def author_url_pattern() -> re.Pattern[str]:
+    """Link targets of author pages ("](/author/jane-roe)"), from the rule data."""
+    parts = load_json("boilerplate.json")["author_url_parts"]
+    return re.compile(r"\]\([^()\s]*/(?:" + "|".join(parts) + r")(?:[/?#.=-][^()\s]*)?\)", re.I)
 
 
 def _link_chars(text: str) -> int:

@@ -81,16 +81,18 @@ def is_headline(unit: Unit) -> bool:
     if not low <= unit.words <= high or text.endswith((".", ",", ";", ":", "·", "|")):
         return False
     return not (
-        _boilerplate(unit)
-        or by_masthead(text)
-        or looks_like_byline(text)
-        or parse_date_line(text)
+        _boilerplate(unit) or by_masthead(text) or looks_like_byline(text) or parse_date_line(text)
     )
 
 
 def _markdown_title(units: list[Unit], lo: int, body: int) -> int | None:
     headings = [
-        j for j in range(lo, body) if units[j].heading and units[j].link_share < MAX_LINK_SHARE
+        j
+        for j in range(lo, body)
+        if units[j].heading
+        and units[j].link_share < MAX_LINK_SHARE
+        and not _boilerplate(units[j])
+        and not parse_date_line(units[j].text)
     ]
     if not headings:
         return None
@@ -110,6 +112,8 @@ def _text_title(units: list[Unit], lo: int, body: int, prose: list[bool]) -> int
     short_run = 0
     for j in range(body - 1, lo - 1, -1):
         unit = units[j]
+        if unit.image or _boilerplate(unit):
+            continue
         if prose[j] or _is_chrome(unit) or unit.list_item:
             break
         short_run = short_run + 1 if unit.words <= SHORT_WORDS else 0

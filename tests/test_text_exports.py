@@ -1,0 +1,217 @@
+"""Text and Markdown exports of whole pages: front matter, inline HTML, page chrome, header.
+
+Every input here is written for this file: menus, teaser lists and footers of an invented
+outlet around an invented article, in the shapes exporters produce.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_clean_seeds import lost_lines
+from transforms.clean import clean_document
+from transforms.front_matter import split_front_matter
+from transforms.inline_html import strip_inline_html
+from transforms.record import Article
+
+BODY = [
+    "Dock workers at the northern harbour stopped work on Thursday morning, saying the new "
+    "automated cranes would cost hundreds of jobs over the next two years.",
+    "The union said eleven rounds of talks had failed to produce a written guarantee, and that "
+    "its members had voted by a large majority to walk out for three days.",
+    "The port authority said it regretted the decision and would meet union leaders again next "
+    "week to discuss the timetable for the new equipment in detail.",
+]
+TITLE = "Harbour cranes fall silent as dock workers strike over automation"
+
+
+def _clean(text: str, name: str) -> Article:
+    return clean_document(text.encode("utf-8"), name)
+
+
+def _kinds(article: Article) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for removal in article.removed:
+        found.setdefault(removal.kind, []).append(removal.text)
+    return found
+
+
+MENU_MD = "\n".join(
+    [
+        "[Skip to main content](#main)",
+        "[![Northern Tribune](/logo.png)](/)",
+        "* [News](/news)",
+        "* [Politics](/politics)",
+        "* [Business](/business)",
+        "  * [Markets](/business/markets)",
+        "* [Sport](/sport)",
+        "",
+        "* [Business](/business)",
+        "",
+    ]
+)
+FOOTER_MD = "\n".join(
+    [
+        "",
+        "## Most read",
+        "",
+        "1. [Council approves harbour road budget](/a)",
+        "2. [Ferry timetable changes from Monday](/b)",
+        "3. [New bridge opens to cyclists](/c)",
+        "",
+        "* [About us](/about)",
+        "* [Contact](/contact)",
+        "* [Privacy policy](/privacy)",
+        "",
+        "© 2024 Northern Tribune Media",
+    ]
+)
+
+
+def _whole_page_markdown() -> str:
+    header = [
+        f"# {TITLE}",
+        "",
+        "Union says the port broke its promise on jobs",
+        "",
+        "By [Jana Beispiel](/author/jana-beispiel) and Tom Muster",
+        "",
+        "Published 7 March 2024",
+        "",
+        "* [Share on Facebook](https://facebook.example/share)",
+        "* [Share on X](https://x.example/share)",
+        "",
+    ]
+    body = "\n\n".join(BODY)
+    return MENU_MD + "\n".join(header) + "\n" + body + "\n" + FOOTER_MD + "\n"
+
+
+def test_whole_page_markdown_export_keeps_the_article_only() -> None:
+    text = _whole_page_markdown()
+    article = _clean(text, "page.md")
+    assert article.title == TITLE
+    assert article.section == "Business"
+    assert article.standfirst == "Union says the port broke its promise on jobs"
+    assert [p.text for p in article.paragraphs] == BODY
+    kinds = _kinds(article)
+    assert "News" in kinds["navigation"] and "Markets" in kinds["navigation"]
+    assert kinds["share"] == ["Share on Facebook", "Share on X"]
+    assert kinds["most_viewed"][:2] == ["Most read", "Council approves harbour road budget"]
+    assert "© 2024 Northern Tribune Media" in {r.text for r in article.removed}
+    assert lost_lines(text, article) == []
+
+
+def test_whole_page_markdown_header_fields() -> None:
+    article = _clean(_whole_page_markdown(), "page.md")
+    assert article.byline is not None and article.byline.startswith("By Jana Beispiel")
+    assert article.published_at is not None and article.published_at.startswith("2024-03-07")
+    assert article.date_source == "date_line"
+
+
+def test_plain_text_page_export_with_bullets_and_indentation() -> None:
+    lines = [
+        "   Skip to content",
+        "   * Home",
+        "   * World",
+        "   * Business",
+        "   * Sport",
+        "",
+        f"   {TITLE}",
+        "",
+        "   Published 7 March 2024",
+        "",
+        *(f"   {p}\n" for p in BODY),
+        "   Most read",
+        "   * Council approves harbour road budget",
+        "   * Ferry timetable changes from Monday",
+        "   * New bridge opens to cyclists",
+        "   * About us",
+        "   * Contact",
+        "   © 2024 Northern Tribune Media",
+    ]
+    text = "\n".join(lines)
+    article = _clean(text, "page.txt")
+    assert article.title == TITLE
+    assert [p.text for p in article.paragraphs] == BODY
+    assert article.published_at is not None and article.published_at.startswith("2024-03-07")
+    assert lost_lines(text, article) == []
+
+
+def test_article_region_export_without_title_keeps_every_paragraph() -> None:
+    text = "\n\n".join(BODY)
+    article = _clean(text, "region.txt")
+    assert article.title is None
+    assert [p.text for p in article.paragraphs] == BODY
+    assert article.removed == []
+
+
+CLIPPER = """---
+title: "Harbour cranes fall silent"
+source: "https://www.tribune.example/business/harbour-cranes"
+author:
+  - "[[Jana Beispiel]]"
+  - "[[Tom Muster]]"
+published: 2024-03-07
+created: 2024-03-08
+description: "Dock workers stop work over automation."
+tags:
+  - "clippings"
+---
+"""
+
+
+def test_clipper_front_matter_is_metadata_with_precedence() -> None:
+    text = CLIPPER + "# Some other heading\n\n" + "\n\n".join(BODY) + "\n"
+    article = _clean(text, "clip.md")
+    assert article.title == "Harbour cranes fall silent"
+    assert article.authors == ["Jana Beispiel", "Tom Muster"]
+    assert article.published_at == "2024-03-07T00:00:00+00:00"
+    assert article.date_source == "front_matter"
+    assert article.url == "https://www.tribune.example/business/harbour-cranes"
+    assert article.standfirst == "Dock workers stop work over automation."
+    front = _kinds(article)["front_matter"]
+    assert len(front) == 1 and front[0].startswith("---") and "clippings" in front[0]
+    assert "clippings" not in article.body and "title:" not in article.body
+    assert [p.text for p in article.paragraphs] == BODY
+
+
+def test_toml_front_matter() -> None:
+    meta, rest = split_front_matter('+++\ntitle = "A title"\ndate = 2024-03-07\n+++\nBody.\n')
+    assert meta is not None and meta.title == "A title" and meta.published == "2024-03-07"
+    assert rest == "Body.\n"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["---\nnot: [closed\n---\nBody\n", "--- a dash line\nBody\n", "---\n- a\n- list\n---\nBody\n"],
+)
+def test_broken_or_odd_front_matter_is_left_as_text(text: str) -> None:
+    meta, rest = split_front_matter(text)
+    assert meta is None and rest == text
+
+
+def test_inline_html_captions_and_embeds_go_to_the_audit() -> None:
+    text = (
+        "First paragraph of the story.<br>Second line of it.\n\n"
+        '<figure class="photo"><img src="a.jpg" alt="Cranes at dusk">'
+        "<figcaption>Cranes at dusk. Photo: Jo Lens</figcaption></figure>\n\n"
+        '<iframe src="https://video.example/embed/1"></iframe>\n\n'
+        '<div class="note">A kept note with **bold** Markdown.</div>\n'
+    )
+    out, removed = strip_inline_html(text)
+    assert [(r.kind, r.text) for r in removed] == [
+        ("image", "Cranes at dusk"),
+        ("caption", "Cranes at dusk. Photo: Jo Lens"),
+        ("embed", "https://video.example/embed/1"),
+    ]
+    lines = [line for line in out.splitlines() if line.strip()]
+    assert lines == [
+        "First paragraph of the story.",
+        "Second line of it.",
+        "A kept note with **bold** Markdown.",
+    ]
+
+
+def test_text_without_tags_is_untouched() -> None:
+    text = "A < B and C > D are comparisons, not tags.\n"
+    assert strip_inline_html(text) == (text, [])

@@ -1,0 +1,74 @@
+"""HTML fragments inside text and Markdown exports, parsed with BeautifulSoup.
+
+Exporters leave ``<figure>``, ``<figcaption>``, ``<iframe>``, ``<div class=...>`` blocks and
+``<br>`` in Markdown. Captions, credits and embeds go to the audit list; every other text is
+kept where it stood, and block elements end their line.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+
+from transforms.record import Removal
+
+_HINT = re.compile(
+    r"<(?:/?(?:figure|figcaption|iframe|div|section|aside|picture|source|img|br|p|span|video"
+    r"|audio|script|style|noscript|table|tr|td|th|ul|ol|li|h[1-6]|blockquote|a|em|strong|b|i"
+    r"|sup|sub|small|center|font|embed|object|svg|button|form|input|label)\b[^<>]{0,2000}>"
+    r"|!--)",
+    re.IGNORECASE,
+)
+_BLOCKS = frozenset(
+    {"div", "section", "figure", "p", "table", "tr", "ul", "ol", "li", "blockquote", "aside"}
+    | {"h1", "h2", "h3", "h4", "h5", "h6", "center", "form"}
+)
+_EMBEDS = frozenset({"iframe", "video", "audio", "embed", "object", "svg", "button", "form"})
+_DROPPED = frozenset({"script", "style", "noscript", "template"})
+_CREDIT = re.compile(r"credit|copyright|byline|source", re.IGNORECASE)
+_CREDIT_TAGS = frozenset({"span", "div", "p"})
+
+
+def has_inline_html(text: str) -> bool:
+    """True when the text holds HTML tags worth parsing."""
+    return _HINT.search(text, 0, 500_000) is not None
+
+
+def _class_text(tag: Tag) -> str:
+    value = tag.get("class") or ""
+    return " ".join(value) if isinstance(value, list) else str(value)
+
+
+def strip_inline_html(text: str) -> tuple[str, list[Removal]]:
+    """Text with HTML tags resolved, and the captions, credits and embeds taken out."""
+    if not has_inline_html(text):
+        return text, []
+    soup = BeautifulSoup(text, "html.parser")
+    removed: list[Removal] = []
+    for tag in soup.find_all(True):
+        if tag.decomposed:
+            continue
+        name = tag.name.lower()
+        if name in _DROPPED:
+            tag.decompose()
+        elif name in _EMBEDS:
+            label = " ".join(tag.get_text(" ").split()) or str(tag.get("src") or name)
+            removed.append(Removal("embed", label))
+            tag.decompose()
+        elif name == "figcaption" or (name in _CREDIT_TAGS and _CREDIT.search(_class_text(tag))):
+            caption = " ".join(tag.get_text(" ").split())
+            if caption:
+                removed.append(Removal("credit" if name != "figcaption" else "caption", caption))
+            tag.decompose()
+        elif name == "img":
+            alt = " ".join(str(tag.get("alt") or "").split())
+            if alt:
+                removed.append(Removal("image", alt))
+            tag.decompose()
+        elif name == "br":
+            tag.replace_with(NavigableString("\n"))
+        elif name in _BLOCKS:
+            tag.insert_before(NavigableString("\n"))
+            tag.insert_after(NavigableString("\n"))
+    return soup.get_text(), removed
