@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 from pathlib import Path
 
 import pytest
+from trafilatura.utils import load_html
 
 from transforms.html_boilerplate import classify_line
 from transforms.html_extract import extract_html
+from transforms.html_meta import read_meta
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "samples" / "regional-courier-budget.html"
@@ -158,3 +161,131 @@ def test_metric_edge_cases() -> None:
     assert bench.page_scores("a b c d e", "") == (0.0, 0.0)
     precision, recall = bench.page_scores("one two three four five", "one two three four")
     assert precision == 1.0 and recall == 0.5
+
+
+def meta_of(head: str = "", body: str = "", url: str | None = None):
+    return read_meta(load_html(f"<html><head>{head}</head><body>{body}</body></html>"), url)
+
+
+def ld(data: object) -> str:
+    return f'<script type="application/ld+json">{json.dumps(data)}</script>'
+
+
+ARTICLE_LD = {
+    "@context": "https://schema.org",
+    "@graph": [
+        {"@type": "WebPage", "datePublished": "2020-01-01", "name": "Section front"},
+        {
+            "@type": ["NewsArticle"],
+            "headline": "Quay wall vote passes",
+            "datePublished": "2024-11-11T09:30:00+01:00",
+            "dateModified": "2024-11-12T10:00:00+01:00",
+            "author": [
+                {"@type": "Person", "name": "Ana Costa"},
+                {"@type": "Person", "name": "Jo Lee"},
+                {"@type": "Organization", "name": "Harbour Post Staff"},
+            ],
+            "publisher": {"@type": "NewsMediaOrganization", "name": "Harbour Post"},
+        },
+    ],
+}
+
+
+def test_json_ld_article_object_gives_date_authors_and_publisher() -> None:
+    head = ld(ARTICLE_LD) + '<meta property="article:published_time" content="2024-11-13">'
+    found = meta_of(head)
+    assert found.published_at == "2024-11-11T08:30:00+00:00"  # the article's, not the WebPage's
+    assert found.published_precision == "minute"
+    assert found.byline == "Ana Costa, Jo Lee"
+    assert found.byline_org == "Harbour Post Staff"
+    assert (found.publisher, found.site_name, found.title) == (
+        "Harbour Post",
+        "Harbour Post",
+        "Quay wall vote passes",
+    )
+
+
+def test_json_ld_in_cdata_and_organization_author_only() -> None:
+    data = {
+        "@type": "Article",
+        "headline": "X",
+        "author": {"@type": "Organization", "name": "Wire"},
+    }
+    found = meta_of(
+        f'<script type="application/ld+json">//<![CDATA[\n{json.dumps(data)}\n//]]></script>'
+    )
+    assert found.byline == "Wire" and found.byline_org == "Wire"
+
+
+def test_date_only_meta_keeps_day_precision() -> None:
+    found = meta_of('<meta name="dc.date.issued" content="2014-12-15">')
+    assert (found.published_at, found.published_precision) == ("2014-12-15T00:00:00+00:00", "day")
+
+
+def test_author_meta_tags_skip_profile_urls_and_url_tails() -> None:
+    head = (
+        '<meta property="article:author" content="https://www.facebook.com/someone">'
+        '<meta name="author" content="Bradley Kuhn (http://ebb.org/bkuhn/)">'
+    )
+    assert meta_of(head).byline == "Bradley Kuhn"
+
+
+def test_space_separated_meta_properties_count_for_each_key() -> None:
+    found = meta_of('<meta property="og:title twitter:title" content="Harbour vote">')
+    assert found.title == "Harbour vote"
+
+
+@pytest.mark.parametrize(
+    ("body", "byline"),
+    [
+        (
+            '<span itemprop="author" itemscope><meta itemprop="url" content="https://x.org/a">'
+            '<span itemprop="name">Ana Costa</span></span>',
+            "Ana Costa",
+        ),
+        (
+            '<div class="entry-byline"><a rel="author" href="/u/sg">Sara Good</a>'
+            " March 9, 2017 13 comments</div>",
+            "Sara Good",
+        ),
+        ('<p class="byline">By Jo Lee</p>', "By Jo Lee"),
+    ],
+)
+def test_byline_markup(body: str, byline: str) -> None:
+    assert meta_of(body=body).byline == byline
+
+
+def test_logo_h1_is_skipped_and_article_h1_cut_from_title() -> None:
+    body = (
+        '<header><h1 class="site-logo"><a href="/">Harbour Post</a></h1></header>'
+        "<article><h1>Quay wall vote passes</h1></article>"
+    )
+    found = meta_of("<title>Quay wall vote passes | HP Online</title>", body)
+    assert (found.title, found.h1, found.title_site) == (
+        "Quay wall vote passes",
+        "Quay wall vote passes",
+        "HP Online",
+    )
+    assert found.site_name == "HP Online"  # no og:site_name: the title's site segment
+
+
+def test_site_suffix_cut_by_domain_label_and_site_name_tagline() -> None:
+    head = (
+        '<meta property="og:title" content="Quay wall vote – Aktuálně.cz">'
+        '<meta property="og:site_name" content="Aktuálně.cz - Víte, co se děje">'
+    )
+    found = meta_of(head, url="https://zpravy.aktualne.cz/a")
+    assert (found.title, found.site_name) == ("Quay wall vote", "Aktuálně.cz")
+
+
+@pytest.mark.parametrize(
+    ("html_tag", "head", "lang"),
+    [
+        ('<html lang="de-AT">', "", "de"),
+        ("<html>", '<meta property="og:locale" content="pt_BR">', "pt"),
+        ("<html>", "", None),
+    ],
+)
+def test_language_hint(html_tag: str, head: str, lang: str | None) -> None:
+    tree = load_html(f"{html_tag}<head>{head}</head><body><p>x</p></body></html>")
+    assert read_meta(tree).language == lang

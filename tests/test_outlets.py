@@ -11,8 +11,12 @@ from transforms.outlets import (
     by_domain,
     by_masthead,
     by_name,
+    copyright_owner,
+    registrable_domain,
     resolve_outlet,
+    unlisted_outlet,
 )
+from transforms.record import Outlet
 from transforms.rules import line_rules
 
 REQUIRED = {
@@ -93,3 +97,51 @@ def test_newsletter_name_is_the_weakest_signal() -> None:
     assert resolve_outlet(both).id == "mangalore_today"
     assert resolve_outlet(OutletSignals()) is None
     assert resolve_outlet(OutletSignals(newsletter="Sign up to our weekly digest")) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "domain"),
+    [
+        ("https://news.bbc.co.uk/x", "bbc.co.uk"),
+        ("www.example.de", "example.de"),
+        ("http://foo.blogspot.com/a", "foo.blogspot.com"),
+        ("https://localhost/x", None),
+    ],
+)
+def test_registrable_domain(text: str, domain: str | None) -> None:
+    assert registrable_domain(text) == domain
+
+
+def test_unlisted_outlet_is_named_from_site_name_and_domain() -> None:
+    assert unlisted_outlet("Aktuálně.cz", "https://zpravy.aktualne.cz/a") == Outlet(
+        "aktualne_cz", "Aktuálně.cz", "aktualne.cz"
+    )
+    assert unlisted_outlet(None, "https://www.example.de/x") == Outlet(
+        "example_de", "Example", "example.de"
+    )
+    assert unlisted_outlet("Harbour Post", None) == Outlet("harbour_post", "Harbour Post", None)
+    assert unlisted_outlet(None, None) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "owner"),
+    [
+        ("© 2024 Example Media. All rights reserved.", "Example Media"),
+        ("Copyright (c) 2019-2024 Beispiel GmbH", "Beispiel GmbH"),
+        ("© Le Monde 2024", "Le Monde"),
+        ("Photo: Jo Lee", None),
+    ],
+)
+def test_copyright_owner(line: str, owner: str | None) -> None:
+    assert copyright_owner(line) == owner
+
+
+def test_registry_signals_beat_the_unlisted_fallback_and_the_wire_comes_last() -> None:
+    assert resolve_outlet(OutletSignals(url="https://example.org/a", title_site="BBC News")).id == (
+        "bbc"
+    )
+    assert resolve_outlet(OutletSignals(copyright="© 2024 The Guardian")).id == "guardian"
+    unlisted = resolve_outlet(OutletSignals(url="https://example.org/a", wire="Reuters"))
+    assert unlisted == Outlet("example_org", "Example", "example.org")
+    assert resolve_outlet(OutletSignals(wire="Reuters")).id == "reuters"
+    assert resolve_outlet(OutletSignals(publisher="Harbour Post")).name == "Harbour Post"

@@ -45,6 +45,9 @@ class HtmlResult:
     paragraphs: list[Paragraph] = field(default_factory=list)
     removed: list[Removal] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    byline_org: str | None = None  # JSON-LD author that is an Organization
+    publisher: str | None = None  # JSON-LD publisher.name
+    title_site: str | None = None  # the site segment cut off the title
 
 
 def _empty(warning: str, url: str | None) -> HtmlResult:
@@ -104,6 +107,9 @@ def extract_html(html: str, *, url: str | None = None) -> HtmlResult:
         site_name=meta.site_name,
         language=meta.language,
         warnings=list(meta.warnings),
+        byline_org=meta.byline_org,
+        publisher=meta.publisher,
+        title_site=meta.title_site,
     )
     blocks = page_blocks(tree)
     result.removed.extend(blocks)

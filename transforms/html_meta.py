@@ -12,11 +12,16 @@ from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from transforms.dates import parse_iso
+from transforms.outlets import domain_label, registrable_domain
 from transforms.record import Precision
+from transforms.titles import Candidate, match_key, pick_headline, split_site_suffix
 
 LOG = logging.getLogger(__name__)
 
 _URLISH = re.compile(r"^(?:https?:)?//|^www\.")
+# A CDATA wrapper (often behind // or /* */ comment marks) around a JSON-LD script.
+_CDATA = re.compile(r"^\s*(?://|/\*)?\s*<!\[CDATA\[(?:\s*\*/)?|(?://|/\*)?\s*\]\]>\s*(?:\*/)?\s*$")
+_URL_IN_NAME = re.compile(r"\s*[(<\[]?\s*(?:https?://|www\.)\S*\s*[)>\]]?")
 
 # Meta keys (property, name or itemprop, lower-cased) in order of trust.
 DATE_KEYS = (
@@ -35,8 +40,37 @@ DATE_KEYS = (
 )
 TITLE_KEYS = ("og:title", "twitter:title", "headline", "dc.title")
 DESCRIPTION_KEYS = ("og:description", "description", "twitter:description", "dc.description")
-SITE_KEYS = ("og:site_name", "application-name", "publisher", "twitter:site")
-AUTHOR_KEYS = ("author", "article:author", "sailthru.author", "parsely-author", "dc.creator")
+SITE_KEYS = ("og:site_name", "application-name", "publisher")
+AUTHOR_KEYS = (
+    "author",
+    "article:author",
+    "og:article:author",
+    "sailthru.author",
+    "parsely-author",
+    "dc.creator",
+    "dcterms.creator",
+)
+# JSON-LD @type values of the article object itself (not its WebPage, site or related items).
+ARTICLE_TYPES = frozenset(
+    {
+        "article",
+        "newsarticle",
+        "blogposting",
+        "reportagenewsarticle",
+        "analysisnewsarticle",
+        "opinionnewsarticle",
+        "reviewnewsarticle",
+        "backgroundnewsarticle",
+        "askpublicnewsarticle",
+        "liveblogposting",
+        "socialmediaposting",
+        "techarticle",
+        "scholarlyarticle",
+        "report",
+    }
+)
+ORG_TYPES = frozenset({"organization", "newsmediaorganization", "corporation", "website"})
+_MAX_H1 = 8
 SECTION_KEYS = ("article:section", "section", "parsely-section", "category")
 LANGUAGE_KEYS = ("og:locale", "content-language", "language", "dc.language")
 
@@ -46,8 +80,19 @@ _BYLINE_XPATH = XPath(
     "//*[@rel='author' or @itemprop='author'"
     " or @class[contains(., 'byline') or contains(., 'author-name')]]"
 )
+# Inside a byline element, the element holding just the name.
+_NAME_HOLDER = XPath(
+    ".//*[@itemprop='name' or @rel='author' or contains(concat(' ', @class, ' '), ' fn ')"
+    " or @class[contains(., 'author')]]"
+)
 # The elements _scan reads, found in one pass (an XPath scan per kind costs several times more).
 _SCANNED_TAGS = ("meta", "script", "link", "time", "h1", "title")
+# An h1 that is the site's logo or name, not a headline.
+_LOGO = re.compile(r"logo|brand|site-?(?:title|name|header)|masthead|navbar", re.IGNORECASE)
+# An h1 in the article's own header.
+_ARTICLE_REGION = re.compile(
+    r"article|post|entry|headline|story|news|content-?title|page-?title", re.IGNORECASE
+)
 
 
 @dataclass(slots=True)
@@ -58,9 +103,12 @@ class PageMeta:
     h1: str | None = None
     description: str | None = None
     section: str | None = None
-    byline: str | None = None
+    byline: str | None = None  # person names joined with ", " (or one organisation)
+    byline_org: str | None = None  # JSON-LD author that is an Organization
     url: str | None = None
-    site_name: str | None = None
+    site_name: str | None = None  # og:site_name, JSON-LD publisher, application-name, title cut
+    publisher: str | None = None  # JSON-LD publisher.name
+    title_site: str | None = None  # the site segment cut off a title ("Headline | Site")
     language: str | None = None
     published_at: str | None = None
     published_precision: Precision | None = None
@@ -73,10 +121,11 @@ class _PageTags:
     """The page's meta, JSON-LD, canonical link, publication <time>, first h1 and title."""
 
     meta: dict[str, str] = field(default_factory=dict)  # first non-empty content of each key
+    authors: list[str] = field(default_factory=list)  # every author-like meta tag, in order
     ld_json: list[str] = field(default_factory=list)
     canonical: list[str] = field(default_factory=list)
     times: list[str] = field(default_factory=list)  # datetime of <time> marked as publication
-    h1: HtmlElement | None = None
+    h1s: list[HtmlElement] = field(default_factory=list)
     title: HtmlElement | None = None
 
 
@@ -91,7 +140,7 @@ def _scan(tree: HtmlElement) -> _PageTags:
     for element in tree.iter(*_SCANNED_TAGS):
         tag, get = element.tag, element.get
         if tag == "meta":
-            _read_meta_tag(element, page.meta)
+            _read_meta_tag(element, page)
         elif tag == "script":
             if get("type") == "application/ld+json":
                 page.ld_json.append(element.text or "")
@@ -106,69 +155,115 @@ def _scan(tree: HtmlElement) -> _PageTags:
             ):
                 page.times.append(stamp)
         elif tag == "h1":
-            if page.h1 is None:
-                page.h1 = element
+            if len(page.h1s) < _MAX_H1:
+                page.h1s.append(element)
         elif page.title is None and element is not tree:  # a <title>; as in .//title
             page.title = element
     return page
 
 
-def _read_meta_tag(meta: HtmlElement, found: dict[str, str]) -> None:
-    """Record the content of a meta tag under each of its keys (property, name, ...)."""
+def _read_meta_tag(meta: HtmlElement, page: _PageTags) -> None:
+    """Record a meta tag's content under each of its keys (property, name, ...; a property may
+    list several keys, space-separated)."""
     content = clean_space(meta.get("content"))
     if not content:
         return
-    for attr in ("property", "name", "itemprop", "http-equiv"):
-        key = (meta.get(attr) or "").strip().lower()
-        if key:
-            found.setdefault(key, content)
+    keys = {
+        key
+        for attr in ("property", "name", "itemprop", "http-equiv")
+        for key in (meta.get(attr) or "").lower().split()
+    }
+    for key in keys:
+        page.meta.setdefault(key, content)
+    if keys.intersection(AUTHOR_KEYS):
+        page.authors.append(content)
 
 
 def _first(found: dict[str, str], keys: tuple[str, ...]) -> str | None:
     return next((found[k] for k in keys if k in found), None)
 
 
-def _json_ld(scripts: list[str]) -> dict[str, str]:
-    """datePublished, headline, author and articleSection from JSON-LD article objects."""
-    out: dict[str, str] = {}
+@dataclass(slots=True)
+class _LinkedData:
+    """What the page's JSON-LD says about its article object."""
+
+    headline: str | None = None
+    published: str | None = None
+    section: str | None = None
+    authors: list[str] = field(default_factory=list)  # Person names
+    author_orgs: list[str] = field(default_factory=list)  # Organization authors
+    publisher: str | None = None
+    site: str | None = None  # WebSite / Organization name seen at the top level
+
+
+def _ld_types(item: dict) -> set[str]:
+    kind = item.get("@type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    return {k.lower().rsplit("/", 1)[-1] for k in kinds if isinstance(k, str)}
+
+
+def _ld_text(value: object) -> str | None:
+    if isinstance(value, list) and value:
+        value = value[0]
+    if isinstance(value, dict):
+        value = value.get("name")
+    return clean_space(value) or None if isinstance(value, str) else None
+
+
+def _ld_objects(scripts: list[str]) -> list[dict]:
+    """The top-level JSON-LD objects, with @graph members and a mainEntity article unpacked."""
+    objects: list[dict] = []
     for script in scripts:
         try:
-            data = json.loads(script)
+            data = json.loads(_CDATA.sub("", script).strip().rstrip(";"), strict=False)
         except ValueError:
             continue
         stack = [data]
         while stack:
-            item = stack.pop()
+            item = stack.pop(0)
             if isinstance(item, list):
                 stack.extend(item)
             elif isinstance(item, dict):
+                objects.append(item)
                 stack.extend(item.get("@graph") or [])
-                _read_ld_object(item, out)
+                main = item.get("mainEntity")
+                if isinstance(main, dict) and _ld_types(main) & ARTICLE_TYPES:
+                    stack.append(main)
+    return objects
+
+
+def _json_ld(scripts: list[str]) -> _LinkedData:
+    """Headline, date, authors, section and publisher of the JSON-LD article object (the first
+    object of an article type, else the first one with a headline)."""
+    objects = _ld_objects(scripts)
+    out = _LinkedData()
+    article = next((o for o in objects if _ld_types(o) & ARTICLE_TYPES), None)
+    article = article or next((o for o in objects if o.get("headline")), None)
+    for item in objects:
+        if out.site is None and _ld_types(item) & ORG_TYPES:
+            out.site = _ld_text(item.get("name"))
+    if article is None:
+        return out
+    out.headline = _ld_text(article.get("headline")) or _ld_text(article.get("name"))
+    out.published = _ld_text(article.get("datePublished"))
+    out.section = _ld_text(article.get("articleSection"))
+    out.publisher = _ld_text(article.get("publisher"))
+    authors = article.get("author") or article.get("creator")
+    for author in authors if isinstance(authors, list) else [authors]:
+        name = _ld_text(author)
+        if not name or _URLISH.match(name):
+            continue
+        is_org = isinstance(author, dict) and bool(_ld_types(author) & ORG_TYPES)
+        (out.author_orgs if is_org else out.authors).append(name)
     return out
 
 
-def _read_ld_object(item: dict, out: dict[str, str]) -> None:
-    for key in ("datePublished", "headline", "articleSection"):
-        value = item.get(key)
-        if isinstance(value, list) and value:
-            value = value[0]
-        if isinstance(value, str) and value.strip():
-            out.setdefault(key.lower(), clean_space(value))
-    authors = item.get("author")
-    if isinstance(authors, dict):
-        authors = [authors]
-    if isinstance(authors, list):
-        names = [a.get("name") for a in authors if isinstance(a, dict)]
-        names = [clean_space(n) for n in names if isinstance(n, str) and n.strip()]
-        if names and "datePublished" in item:
-            out.setdefault("author", ", ".join(names))
-
-
 def _page_date(
-    tags: _PageTags, ld: dict[str, str], tree: HtmlElement, url: str | None
+    tags: _PageTags, ld: _LinkedData, tree: HtmlElement, url: str | None
 ) -> tuple[str, Precision, str] | None:
-    """The publication date from meta tags, JSON-LD or <time>, else htmldate (no free-text scan)."""
-    candidates = [tags.meta.get(k) for k in DATE_KEYS] + [ld.get("datepublished"), *tags.times]
+    """The publication date: the JSON-LD article's datePublished, meta tags, a <time> marked as
+    publication, else htmldate (no free-text scan)."""
+    candidates = [ld.published] + [tags.meta.get(k) for k in DATE_KEYS] + tags.times
     for value in candidates:
         parsed = parse_iso(value) if value else None
         if parsed:
@@ -191,20 +286,91 @@ def _page_date(
     return (parsed.iso, parsed.precision, "htmldate") if parsed else None
 
 
-def _byline(meta: dict[str, str], ld: dict[str, str], tree: HtmlElement) -> str | None:
-    for value in [meta.get(k) for k in AUTHOR_KEYS] + [ld.get("author")]:
-        if value and not _URLISH.match(value):
-            return value
+def _person_name(value: str) -> str | None:
+    """An author name from a meta tag or markup: no profile URLs, no "(https://...)" tails."""
+    if _URLISH.match(value):
+        return None
+    name = clean_space(_URL_IN_NAME.sub(" ", value)).strip(" ,;|")
+    return name if 2 < len(name) <= 120 else None
+
+
+def _dedup(names: list[str]) -> list[str]:
+    seen: dict[str, str] = {}
+    for name in names:
+        seen.setdefault(match_key(name), name)
+    return [n for k, n in seen.items() if k]
+
+
+def _markup_byline(tree: HtmlElement) -> str | None:
+    """The first author element (rel=author, itemprop=author, class byline/author-name), read
+    from its innermost name holder so that dates and counts beside the name stay out."""
     siblings_seen: set[HtmlElement | None] = set()
     for node in _BYLINE_XPATH(tree):
         parent = node.getparent()
         if parent in siblings_seen:
             continue
         siblings_seen.add(parent)
-        text = clean_space(node.text_content())
-        if 2 < len(text) <= 120:
-            return text
+        for holder in [*_NAME_HOLDER(node), node]:
+            text = clean_space(holder.get("content") or holder.text_content())
+            name = _person_name(text) if text else None
+            if name:
+                return name
     return None
+
+
+def _byline(tags: _PageTags, ld: _LinkedData, tree: HtmlElement) -> str | None:
+    """Person names joined with ", ": JSON-LD Person authors, else author meta tags, else the
+    page's author markup; an organisation only when no person is named."""
+    for names in (ld.authors, tags.authors):
+        people = _dedup([n for n in map(_person_name, names) if n])
+        if people:
+            return ", ".join(people)
+    return _markup_byline(tree) or (ld.author_orgs[0] if ld.author_orgs else None)
+
+
+def _is_logo(h1: HtmlElement, site_keys: set[str]) -> bool:
+    """An h1 that holds the site's name or logo rather than a headline."""
+    if match_key(h1.text_content()) in site_keys:
+        return True
+    for node in (h1, *list(h1.iterancestors())[:3]):
+        if _LOGO.search(f"{node.get('class') or ''} {node.get('id') or ''}"):
+            return True
+    return False
+
+
+def _in_article(h1: HtmlElement) -> bool:
+    """An h1 inside the article's markup (<article>, itemprop=headline, article-ish classes)."""
+    if h1.get("itemprop") in ("headline", "name"):
+        return True
+    for node in (h1, *list(h1.iterancestors())[:6]):
+        if node.tag == "article" or node.get("itemprop") == "articleBody":
+            return True
+        if _ARTICLE_REGION.search(f"{node.get('class') or ''} {node.get('id') or ''}"):
+            return True
+    return False
+
+
+def _title_candidates(
+    tags: _PageTags, ld: _LinkedData, site_keys: set[str]
+) -> tuple[list[Candidate], str | None]:
+    """Title candidates in trust order, and the headline h1 (None when there is none)."""
+    meta = tags.meta
+    found = [
+        Candidate("og", meta.get("og:title") or ""),
+        Candidate("ld", ld.headline or ""),
+        Candidate("twitter", meta.get("twitter:title") or ""),
+    ]
+    headline_h1: str | None = None
+    for h1 in tags.h1s:
+        text = clean_space(h1.text_content())
+        if not text or len(text) > 300 or _is_logo(h1, site_keys):
+            continue
+        source = "article_h1" if _in_article(h1) else "h1"
+        headline_h1 = headline_h1 or text
+        found.append(Candidate(source, text))
+    if tags.title is not None:
+        found.append(Candidate("title", clean_space(tags.title.text_content())))
+    return [c for c in found if c.text], headline_h1
 
 
 def _canonical(tags: _PageTags, url: str | None) -> str | None:
@@ -219,21 +385,28 @@ def read_meta(tree: HtmlElement, url: str | None = None) -> PageMeta:
     tags = _scan(tree)
     meta = tags.meta
     ld = _json_ld(tags.ld_json)
-    h1 = clean_space(tags.h1.text_content()) if tags.h1 is not None else None
-    title = _first(meta, TITLE_KEYS) or ld.get("headline")
+    canonical = _canonical(tags, url)
+    domain = registrable_domain(canonical) if canonical else None
+    label = domain_label(domain) if domain else None
+    declared = _declared_site(_site_name(meta, SITE_KEYS), [ld.publisher, label])
+    declared = declared or ld.publisher or ld.site
+    site_names = [declared, ld.publisher, ld.site, label]
+    site_keys = {match_key(n) for n in site_names if n}
+    candidates, h1 = _title_candidates(tags, ld, site_keys)
+    headline = pick_headline(candidates, site_names)
     page = PageMeta(
-        title=title
-        or h1
-        or (clean_space(tags.title.text_content()) if tags.title is not None else None)
-        or None,
+        title=headline.text,
         h1=h1,
         description=_first(meta, DESCRIPTION_KEYS),
-        section=_first(meta, SECTION_KEYS) or ld.get("articlesection"),
-        byline=_byline(meta, ld, tree),
-        site_name=_site_name(meta),
+        section=_first(meta, SECTION_KEYS) or ld.section,
+        byline=_byline(tags, ld, tree),
+        byline_org=ld.author_orgs[0] if ld.author_orgs else None,
+        url=canonical,
+        site_name=declared or headline.site or _site_name(meta, ("twitter:site",)),
+        publisher=ld.publisher,
+        title_site=headline.site,
         language=_language(tree, meta),
     )
-    page.url = _canonical(tags, url)
     date = _page_date(tags, ld, tree, page.url or url)
     if date:
         page.published_at, page.published_precision, page.date_source = date
@@ -242,8 +415,17 @@ def read_meta(tree: HtmlElement, url: str | None = None) -> PageMeta:
     return page
 
 
-def _site_name(meta: dict[str, str]) -> str | None:
-    for value in (meta.get(k) for k in SITE_KEYS):
+def _declared_site(site_name: str | None, names: list[str | None]) -> str | None:
+    """og:site_name without a tagline: "Example.cz - News as it happens" -> "Example.cz" when
+    the first segment is the publisher or the domain's name."""
+    if not site_name:
+        return None
+    _, segment = split_site_suffix(site_name, names)
+    return segment or site_name
+
+
+def _site_name(meta: dict[str, str], keys: tuple[str, ...]) -> str | None:
+    for value in (meta.get(k) for k in keys):
         name = (value or "").lstrip("@/").strip()
         if name and not _URLISH.match(value or ""):
             return name

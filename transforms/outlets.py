@@ -1,16 +1,31 @@
-"""Outlet resolution from explicit signals against the registry in ``data/outlets.json``."""
+"""Outlet resolution from explicit signals against the registry in ``data/outlets.json``.
+
+An outlet missing from the registry is named from the page's own site name and registrable
+domain (``Outlet("example_de", "Example", "example.de")``) rather than left empty.
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from urllib.parse import urlsplit
+
+from tld import get_tld
 
 from transforms.data_files import load_json, profiles
 from transforms.record import Outlet
 
 _DOMAIN = re.compile(r"(?:https?://)?(?:www\.)?([\w-]+(?:\.[\w-]+)+)", re.IGNORECASE)
+# "© 2024 Example Media. All rights reserved", "Copyright (c) 2019-2024 Example GmbH".
+_COPYRIGHT = re.compile(
+    r"(?:©|\(c\)|copyright)(?:\s*(?:©|\(c\)))?\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?[\s,.]*"
+    r"(?P<owner>[^\W\d][^|©\n]{1,80}?)\s*(?:[.,;|]|\ball rights\b|\btous droits\b|$)",
+    re.IGNORECASE,
+)
+_TRAILING_YEAR = re.compile(r"\s+\d{4}$")
+_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +38,10 @@ class OutletSignals:
     masthead: str | None = None  # masthead line printed above the title
     byline_org: str | None = None  # "Mangalore Today News Network"
     newsletter: str | None = None  # removed newsletter text that may name an outlet's newsletter
+    publisher: str | None = None  # JSON-LD publisher.name
+    title_site: str | None = None  # the site segment cut off the title ("Headline | Site")
+    copyright: str | None = None  # a copyright line ("© 2024 Example Media")
+    wire: str | None = None  # the agency of a dateline "(Reuters)": the author, not the host
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +75,42 @@ def _registry() -> _Registry:
             for n in profile.get("newsletters", [])
         ]
     return _Registry(outlets, domains, names, mastheads, tuple(newsletters))
+
+
+def registrable_domain(text: str) -> str | None:
+    """The registrable domain of a URL or host ("https://news.bbc.co.uk/x" -> "bbc.co.uk")."""
+    found = get_tld(text.strip(), as_object=True, fail_silently=True, fix_protocol=True)
+    return found.fld.lower() if found else None
+
+
+def domain_label(domain: str) -> str:
+    """The name part of a registrable domain ("bbc.co.uk" -> "bbc")."""
+    return domain.split(".", 1)[0]
+
+
+def copyright_owner(text: str) -> str | None:
+    """The owner named in a copyright line, or None."""
+    match = _COPYRIGHT.search(text)
+    owner = _TRAILING_YEAR.sub("", match.group("owner")).strip(" -–") if match else ""
+    return owner if len(owner) > 1 else None
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return _SLUG.sub("_", ascii_text.lower()).strip("_")
+
+
+def unlisted_outlet(name: str | None, url: str | None) -> Outlet | None:
+    """An outlet outside the registry, from its site name and the registrable domain of its URL
+    (or a bare domain written as its name)."""
+    domain = registrable_domain(url) if url else None
+    name = (name or "").strip() or None
+    if name and domain is None and _DOMAIN.fullmatch(name):
+        domain = registrable_domain(name)
+    if name is None and domain is None:
+        return None
+    label = name or domain_label(domain or "").title()
+    return Outlet(_slug(domain or label) or "unknown", label, domain)
 
 
 def by_domain(text: str) -> Outlet | None:
@@ -109,17 +164,26 @@ def by_newsletter(text: str) -> Outlet | None:
 
 
 def resolve_outlet(signals: OutletSignals) -> Outlet | None:
-    """The outlet from the strongest available signal, or None."""
+    """The registry outlet from the strongest available signal; else an unlisted outlet named
+    from the site name and domain; else the wire agency of the dateline; else None."""
+    owner = copyright_owner(signals.copyright) if signals.copyright else None
     checks = (
         (signals.footer, by_domain),
         (signals.url, by_domain),
         (signals.site_name, by_name),
+        (signals.publisher, by_name),
+        (signals.title_site, by_name),
         (signals.masthead, by_masthead),
         (signals.byline_org, by_credit),
+        (owner, by_credit),
         (signals.newsletter, by_newsletter),
     )
     for value, lookup in checks:
         found = lookup(value) if value else None
         if found:
             return found
-    return None
+    name = signals.site_name or signals.publisher or signals.title_site or owner
+    unlisted = unlisted_outlet(name, signals.url or signals.footer)
+    if unlisted:
+        return unlisted
+    return by_credit(signals.wire) if signals.wire else None

@@ -1,0 +1,152 @@
+"""The headline of a page from its title candidates, and the site name cut off a title.
+
+Pure string logic, shared by the HTML path (og:title, JSON-LD headline, h1, ``<title>``) and the
+text path (a ``# h1`` or a front-matter title).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+# A site segment is set off by a spaced separator, or by "_" (common on Chinese portals).
+_SEPARATOR = re.compile(r"\s+(?:[|\-–—:·/»«~•]|::)\s+|_|\s+\[(?=[^\]]+\]$)")
+_MAX_SITE_WORDS = 6
+_MIN_SITE_KEY = 3
+_TRAILING_MARKS = " \t¶#§"
+
+
+def match_key(text: str) -> str:
+    """Case-, accent- and punctuation-blind form of a name, for comparing titles and sites."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if c.isalnum())
+
+
+def _names_site(segment: str, site_keys: Sequence[str]) -> bool:
+    """Whether a title segment is one of the site names, holds one ("BBC News" for "bbc"), or is
+    most of one ("Courier" for "The Courier")."""
+    if len(segment.split()) > _MAX_SITE_WORDS:
+        return False
+    seg = match_key(segment)
+    if len(seg) < _MIN_SITE_KEY:
+        return False
+    return any(name in seg or (seg in name and 2 * len(seg) >= len(name)) for name in site_keys)
+
+
+def _site_keys(site_names: Iterable[str | None]) -> list[str]:
+    return [key for key in (match_key(n) for n in site_names if n) if len(key) >= _MIN_SITE_KEY]
+
+
+def split_site_suffix(title: str, site_names: Iterable[str | None] = ()) -> tuple[str, str | None]:
+    """``(headline, site segment)``: "Headline | Site" or "Site - Headline" cut when the segment
+    names one of ``site_names`` (og:site_name, a domain label, ...); else ``(title, None)``."""
+    title = " ".join(title.split())
+    keys = _site_keys(site_names)
+    if not keys:
+        return title, None
+    marks = list(_SEPARATOR.finditer(title))
+    if not marks:
+        return title, None
+    last, first = marks[-1], marks[0]
+    tail = title[last.end() :].rstrip("]").strip()
+    if last.start() > 0 and _names_site(tail, keys):
+        return title[: last.start()].strip(), tail
+    head = title[: first.start()].strip()
+    if first.end() < len(title) and _names_site(head, keys):
+        return title[first.end() :].strip(), head
+    return title, None
+
+
+def _split_known_head(title: str, headline: str) -> str | None:
+    """The segment after ``headline`` when ``title`` is "<headline><separator><segment>"."""
+    if not title.startswith(headline) or len(title) == len(headline):
+        return None
+    rest = title[len(headline) :]
+    mark = _SEPARATOR.match(rest)
+    segment = rest[mark.end() :].rstrip("]").strip() if mark else ""
+    return segment or None
+
+
+def _cut_lone_title(title: str) -> tuple[str, str | None]:
+    """A <title> with nothing to compare against: "Long headline – Short site" is cut."""
+    marks = list(_SEPARATOR.finditer(title))
+    if not marks or marks[-1].group().strip() == "_":
+        return title, None
+    head, tail = title[: marks[-1].start()].strip(), title[marks[-1].end() :].strip(" ]")
+    tail_words = len(tail.split())
+    if tail_words <= _LONE_TAIL_WORDS and len(head.split()) > max(tail_words, _LONE_HEAD_WORDS):
+        return head, tail
+    return title, None
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One title candidate: where it comes from (og, ld, twitter, h1, article_h1, title)."""
+
+    source: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Headline:
+    """The chosen headline, the site segment cut off any candidate, and where it came from."""
+
+    text: str | None
+    site: str | None = None
+    source: str | None = None
+
+
+# Between equally backed candidates: the metadata the page declares for its headline (JSON-LD,
+# og, twitter, <title>), then an h1 in the article region, last a stray h1 (section, logo).
+_PRIORITY = ("ld", "og", "twitter", "title", "article_h1", "h1")
+# A lone <title> loses a short last segment ("Headline – My website") when the rest is longer.
+_LONE_TAIL_WORDS = 3
+_LONE_HEAD_WORDS = 3
+
+
+def pick_headline(
+    candidates: Iterable[Candidate], site_names: Iterable[str | None] = ()
+) -> Headline:
+    """The headline the candidates agree on, with site suffixes cut (see ``split_site_suffix``).
+
+    A candidate is backed by each other source that says the same, or that reads
+    "<candidate> | <segment>" (the segment is then a site name: the <title> suffix that og:title
+    or the h1 lacks). The most backed candidate wins; ties go by ``_PRIORITY``.
+    """
+    names = [n for n in site_names if n]
+    site_keys = set(_site_keys(names))
+    cleaned: list[tuple[str, str]] = []
+    site: str | None = None
+    for cand in candidates:
+        text = " ".join(cand.text.split()).rstrip(_TRAILING_MARKS)
+        if not text or cand.source not in _PRIORITY or match_key(text) in site_keys:
+            continue  # empty, unknown, or the bare site name ("<title>Example News</title>")
+        headline, segment = split_site_suffix(text, names)
+        site = site or segment
+        cleaned.append((cand.source, headline))
+    if not cleaned:
+        return Headline(None, site)
+    if len(cleaned) == 1 and cleaned[0][0] == "title" and site is None:
+        headline, site = _cut_lone_title(cleaned[0][1])
+        return Headline(headline, site, "title")
+    backing: dict[int, set[str]] = {i: set() for i in range(len(cleaned))}
+    for i, (source, text) in enumerate(cleaned):
+        for j, (other_source, other) in enumerate(cleaned):
+            if j != i and other_source == source:
+                continue  # a second h1 does not back the first
+            if match_key(other) == match_key(text):
+                backing[i].add(other_source)
+                continue
+            segment = _split_known_head(other, text)
+            if segment:
+                backing[i].add(other_source)
+                if other_source == "title" and len(segment.split()) <= _MAX_SITE_WORDS:
+                    site = site or segment
+    best = max(
+        range(len(cleaned)),
+        key=lambda i: (len(backing[i]), -_PRIORITY.index(cleaned[i][0]), -i),
+    )
+    source, text = cleaned[best]
+    return Headline(text, site, source)
