@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 import posixpath
 import re
+from dataclasses import replace
 from urllib.parse import urlsplit, urlunsplit
 
 from transforms.boilerplate import remove_boilerplate
 from transforms.bylines import parse_byline
-from transforms.dates import ParsedDate, parse_date_line, parse_iso, split_dateline
+from transforms.dates import Dateline, ParsedDate, parse_date_line, parse_iso, split_dateline
 from transforms.decode import decode_bytes, strip_controls
 from transforms.front_matter import FrontMatter, split_front_matter
 from transforms.header import read_header
@@ -17,9 +18,10 @@ from transforms.inline_html import strip_inline_html
 from transforms.language import guess_language
 from transforms.lines import Unit, split_lines
 from transforms.markdown import looks_like_markdown, normalise_space
-from transforms.outlets import OutletSignals, resolve_outlet
+from transforms.outlets import OutletSignals, domain_label, registrable_domain, resolve_outlet
 from transforms.record import Article, Paragraph, Removal
 from transforms.structure import build_paragraphs
+from transforms.titles import Candidate, pick_headline
 
 MAX_TEXT_CHARS = 2_000_000
 NO_DATE = "no publication date found"
@@ -32,6 +34,7 @@ _EXTENSIONS = {
 }
 _HTML_HINT = re.compile(r"<(?:!doctype html|html|head|body|article|div|p)\b", re.IGNORECASE)
 _FOOTER_DOMAIN = re.compile(r"^Source:", re.IGNORECASE)
+_COPYRIGHT = re.compile(r"©|\(c\) ?\d{4}|\bcopyright\b", re.IGNORECASE)
 
 
 def document_id(source: str) -> str:
@@ -96,10 +99,10 @@ def clean_document(raw: bytes, source: str, *, url: str | None = None) -> Articl
         )
     article.format = detect_format(text, source)
     if article.format == "html":
-        signals, dateline_date = _clean_html(text, article)
+        signals, dateline = _clean_html(text, article)
     else:
-        signals, dateline_date = _clean_lines(text, article, markdown=article.format == "markdown")
-    _finish(article, signals, dateline_date)
+        signals, dateline = _clean_lines(text, article, markdown=article.format == "markdown")
+    _finish(article, signals, dateline)
     return article
 
 
@@ -119,8 +122,9 @@ def _set_date(article: Article, date: ParsedDate | None, source: str) -> None:
         article.date_source = source
 
 
-def _take_dateline(article: Article) -> ParsedDate | None:
-    """Move a dateline off the first paragraph into ``dateline``; return its date."""
+def _take_dateline(article: Article) -> Dateline | None:
+    """Move a dateline off the first paragraph into ``dateline``; the agency it names
+    ("LONDON (Reuters) -") is the byline organisation when the byline gave none."""
     if not article.paragraphs:
         return None
     first = article.paragraphs[0]
@@ -128,12 +132,27 @@ def _take_dateline(article: Article) -> ParsedDate | None:
     if dateline is None:
         return None
     article.dateline, first.text = dateline.text, dateline.rest
-    return dateline.date
+    if dateline.org and not article.byline_org:
+        article.byline_org = dateline.org
+    return dateline
+
+
+def _copyright(article: Article) -> str | None:
+    """The first removed line carrying a copyright notice."""
+    return next(
+        (r.text for r in article.removed if _COPYRIGHT.search(r.text) and len(r.text) < 200),
+        None,
+    )
+
+
+def _domain_label(url: str | None) -> str | None:
+    domain = registrable_domain(url) if url else None
+    return domain_label(domain) if domain else None
 
 
 def _clean_lines(
     text: str, article: Article, *, markdown: bool
-) -> tuple[OutletSignals, ParsedDate | None]:
+) -> tuple[OutletSignals, Dateline | None]:
     front, text = split_front_matter(text)
     text, inline_removed = strip_inline_html(text)
     units, blank = split_lines(text, markdown=markdown)
@@ -152,6 +171,11 @@ def _clean_lines(
     article.date_line = header.date_line
     if front:
         _apply_front_matter(article, front)
+    site_names = [front.site_name if front else None, header.masthead, _domain_label(article.url)]
+    candidates = [Candidate("title", front.title)] if front and front.title else []
+    candidates += [Candidate("h1", header.title)] if header.title else []
+    headline = pick_headline(candidates, site_names)
+    article.title = headline.text
     if not article.authors and not article.byline_org:
         _apply_byline(article, header.byline)
     _set_date(article, header.date, "date_line")
@@ -163,6 +187,8 @@ def _clean_lines(
         footer=footer,
         url=article.url,
         site_name=front.site_name if front else None,
+        title_site=headline.site,
+        copyright=_copyright(article),
         masthead=header.masthead,
         byline_org=article.byline_org,
         newsletter=" ".join(r.text for r in article.removed if r.kind == "newsletter") or None,
@@ -171,8 +197,9 @@ def _clean_lines(
 
 
 def _apply_front_matter(article: Article, front: FrontMatter) -> None:
-    """Front matter wins over what the text suggests: title, authors, date, URL, language."""
-    article.title = front.title or article.title
+    """Front matter wins over what the text suggests: standfirst, authors, date, URL, language.
+
+    Its title is weighed against the file's own headline by ``pick_headline``."""
     article.standfirst = front.description or article.standfirst
     article.url = front.url or article.url
     article.language = front.language and front.language.replace("_", "-").split("-")[0].lower()
@@ -184,7 +211,7 @@ def _apply_front_matter(article: Article, front: FrontMatter) -> None:
     _set_date(article, date, "front_matter")
 
 
-def _clean_html(text: str, article: Article) -> tuple[OutletSignals, ParsedDate | None]:
+def _clean_html(text: str, article: Article) -> tuple[OutletSignals, Dateline | None]:
     # Imported here so that text and Markdown runs never pay for loading trafilatura.
     from transforms.html_extract import extract_html
 
@@ -206,17 +233,23 @@ def _clean_html(text: str, article: Article) -> tuple[OutletSignals, ParsedDate 
     if meta_date and result.published_precision in ("day", "month"):
         meta_date = ParsedDate(meta_date.iso, result.published_precision)
     _set_date(article, meta_date, result.date_source or "html_meta")
+    article.byline_org = article.byline_org or result.byline_org
     signals = OutletSignals(
         url=article.url,
         site_name=result.site_name,
+        publisher=result.publisher,
+        title_site=result.title_site,
+        copyright=_copyright(article),
         byline_org=article.byline_org,
         newsletter=" ".join(r.text for r in article.removed if r.kind == "newsletter") or None,
     )
     return signals, _take_dateline(article)
 
 
-def _finish(article: Article, signals: OutletSignals, dateline_date: ParsedDate | None) -> None:
-    _set_date(article, dateline_date, "dateline")
+def _finish(article: Article, signals: OutletSignals, dateline: Dateline | None) -> None:
+    if dateline is not None:
+        _set_date(article, dateline.date, "dateline")
+        signals = replace(signals, wire=dateline.org)
     if article.published_at is None:
         article.warnings.append(NO_DATE)
     article.outlet = resolve_outlet(signals)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from transforms.bylines import looks_like_byline
-from transforms.dates import ParsedDate, parse_date_line
+from transforms.dates import ParsedDate, find_date_in_line, parse_date_line
 from transforms.lines import Unit
 from transforms.outlets import by_masthead
 from transforms.page_region import is_headline, is_prose, locate_article
@@ -26,8 +26,10 @@ BODY_LOOKAHEAD = 6  # body lines that may still hold the byline or the date line
 META_MAX_WORDS = 30
 STANDFIRST_PROSE_MAX_WORDS = 50
 _BY_WORD = re.compile(
-    r"^(?:by|von|par|por|di|da|door|av|af|przez|texto?|text|tekst|words|written by)\b", re.I
+    r"^\W{0,3}(?:by|von|par|por|di|da|door|av|af|przez|texto?|text|tekst|words|written by)\b",
+    re.IGNORECASE,
 )
+_SEPARATORS = re.compile(r"\s*(?:\||·|•|/|—|–)\s*|\s{2,}")
 
 
 @dataclass(slots=True)
@@ -53,7 +55,7 @@ def _chrome_kind(unit: Unit, index: int, header: Header) -> str:
 
 
 def _take_meta_line(unit: Unit, header: Header) -> bool:
-    """Take a byline or date line into the header; False when the line is neither."""
+    """Take a byline, a date line or a line holding both into the header; False for others."""
     signed = unit.strong or unit.author_link
     if header.byline is None and looks_like_byline(unit.text, emphasised=signed):
         header.byline = unit.text
@@ -61,7 +63,24 @@ def _take_meta_line(unit: Unit, header: Header) -> bool:
     if header.date is None and (parsed := parse_date_line(unit.text)):
         header.date_line, header.date = unit.text, parsed
         return True
-    return False
+    if unit.words > META_MAX_WORDS or (found := find_date_in_line(unit.text)) is None:
+        return False
+    date, printed = found
+    rest = _SEPARATORS.sub(" ", unit.text.replace(printed, " ")).strip(" |·•,-–—")
+    byline = header.byline is None and bool(rest) and _signed_byline(rest, signed=signed)
+    if not byline and rest and _BY_WORD.search(rest) is None:
+        return False  # a date inside other words: a sentence or a label, not a meta line
+    if byline:
+        header.byline = rest
+    if header.date is None:
+        header.date_line, header.date = unit.text, date
+    return True
+
+
+def _signed_byline(text: str, *, signed: bool) -> bool:
+    """A byline that says so: a "by" word or bold type or an author link; not a bare name."""
+    prefixed = _BY_WORD.match(text) is not None
+    return (signed or prefixed) and looks_like_byline(text, emphasised=signed or prefixed)
 
 
 def _read_between(units: list[Unit], lo: int, hi: int, header: Header) -> list[Unit]:
@@ -143,6 +162,4 @@ def _is_meta_line(unit: Unit) -> bool:
     """A date line, or a byline that says so (a "by" word, bold): never a bare list of names."""
     if parse_date_line(unit.text):
         return True
-    signed = unit.strong or unit.author_link
-    prefixed = _BY_WORD.match(unit.text) is not None
-    return (signed or prefixed) and looks_like_byline(unit.text, emphasised=signed)
+    return _signed_byline(unit.text, signed=unit.strong or unit.author_link)

@@ -30,6 +30,7 @@ MAX_LINK_SHARE = 0.5
 TITLE_WINDOW = 25
 TITLE_WORDS = (3, 30)
 KICKER_MAX_WORDS = 6
+TEXT_TITLE_MIN_WORDS = 4  # a plain-text headline; shorter lines are menus and labels
 MAX_GAP = 15
 MENU_RUN = 3  # consecutive short lines that make a menu, not a header
 SHORT_WORDS = 3
@@ -107,7 +108,11 @@ def _is_chrome(unit: Unit) -> bool:
 
 
 def _text_title(units: list[Unit], lo: int, body: int, prose: list[bool]) -> int | None:
-    """The first headline-like line of the header block that ends just above the body."""
+    """The first headline-like line of the header block that ends just above the body.
+
+    The block runs up from the body over header lines (standfirst, byline, date, captions,
+    share rows) and stops at prose, a list or link line, or a run of short menu labels.
+    """
     found: int | None = None
     short_run = 0
     for j in range(body - 1, lo - 1, -1):
@@ -119,7 +124,7 @@ def _text_title(units: list[Unit], lo: int, body: int, prose: list[bool]) -> int
         short_run = short_run + 1 if unit.words <= SHORT_WORDS else 0
         if short_run >= MENU_RUN:
             break
-        if is_headline(unit):
+        if is_headline(unit) and unit.words >= TEXT_TITLE_MIN_WORDS:
             found = j
     return found
 
