@@ -176,8 +176,10 @@ def _clean_lines(
     candidates += [Candidate("h1", header.title)] if header.title else []
     headline = pick_headline(candidates, site_names)
     article.title = headline.text
-    if not article.authors and not article.byline_org:
-        _apply_byline(article, header.byline)
+    if not article.authors and not article.byline_org and header.byline:
+        # Names linked to author pages are the authors, whatever words surround them.
+        _apply_byline(article, ", ".join(header.author_links) or header.byline)
+        article.byline = normalise_space(header.byline)
     _set_date(article, header.date, "date_line")
     footer = next(
         (r.text for r in article.removed if r.kind == "footer" and _FOOTER_DOMAIN.match(r.text)),

@@ -24,6 +24,7 @@ STANDFIRST_MIN_WORDS = 5
 STANDFIRST_MAX_WORDS = 80
 BODY_LOOKAHEAD = 6  # body lines that may still hold the byline or the date line
 META_MAX_WORDS = 30
+AUTHOR_LINE_MAX_WORDS = 60  # "By <linked name>, a reporter who covers ..." is still a byline
 STANDFIRST_PROSE_MAX_WORDS = 50
 _BY_WORD = re.compile(
     r"^\W{0,3}(?:by|von|par|por|di|da|door|av|af|przez|texto?|text|tekst|words|written by)\b",
@@ -43,6 +44,7 @@ class Header:
     date_line: str | None = None
     date: ParsedDate | None = None
     masthead: str | None = None
+    author_links: list[str] = field(default_factory=list)  # names linked to author pages
     removed: list[Removal] = field(default_factory=list)
 
 
@@ -56,7 +58,11 @@ def _chrome_kind(unit: Unit, index: int, header: Header) -> str:
 
 def _take_meta_line(unit: Unit, header: Header) -> bool:
     """Take a byline, a date line or a line holding both into the header; False for others."""
-    signed = unit.strong or unit.author_link
+    signed = unit.strong or bool(unit.authors)
+    if header.byline is None and unit.authors and unit.words <= AUTHOR_LINE_MAX_WORDS:
+        header.byline = unit.text
+        header.author_links = list(unit.authors)
+        return True
     if header.byline is None and looks_like_byline(unit.text, emphasised=signed):
         header.byline = unit.text
         return True
@@ -162,4 +168,6 @@ def _is_meta_line(unit: Unit) -> bool:
     """A date line, or a byline that says so (a "by" word, bold): never a bare list of names."""
     if parse_date_line(unit.text):
         return True
-    return _signed_byline(unit.text, signed=unit.strong or unit.author_link)
+    if unit.authors and unit.words <= AUTHOR_LINE_MAX_WORDS:
+        return True
+    return _signed_byline(unit.text, signed=unit.strong)

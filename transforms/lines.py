@@ -30,7 +30,7 @@ class Unit:
     link_share: float = 0.0  # share of the text that is link text (Markdown, lynx references)
     image: bool = False  # a line holding only images
     indent: int = 0  # leading spaces of the source line
-    author_link: bool = False  # links to an author or profile page (Markdown)
+    authors: tuple[str, ...] = ()  # texts of links to author or profile pages (Markdown)
 
     @property
     def words(self) -> int:
@@ -90,7 +90,7 @@ def _markdown_unit(line: str) -> Unit | None:
         list_item=parsed.list_item,
         link_share=min(1.0, share),
         image=parsed.image,
-        author_link=parsed.author_link,
+        authors=parsed.authors,
     )
 
 

@@ -27,6 +27,7 @@ _RULE = re.compile(r"^\s{0,3}(?:[-*_]\s*){3,}$")
 _RULE_STARTS = frozenset("-*_")
 _BLOCK_STARTS = frozenset(">-*+•·▪►0123456789")
 _LINK_TEXT = re.compile(r"(?<!!)\[([^\][]{0,500})\]\((?:[^()]|\([^()]{0,200}\)){0,2000}\)")
+_LINK_TARGET = re.compile(r"(?<!!)\[([^\][]{1,500})\]\(([^()]{0,2000})\)")
 _IMAGE_ONLY = re.compile(
     r"^\s*(?:\[?!\[[^\][]{0,500}\]\([^()]{0,2000}\)\]?(?:\([^()]{0,2000}\))?\s*)+$"
 )
@@ -46,7 +47,7 @@ class MarkdownLine:
     list_item: bool = False  # a bullet or numbered list item
     link_chars: int = 0  # characters of the text that are link text
     image: bool = False  # the line holds only images
-    author_link: bool = False  # a link to an author or profile page
+    authors: tuple[str, ...] = ()  # texts of links to author or profile pages
 
 
 def normalise_space(text: str) -> str:
@@ -105,15 +106,26 @@ def parse_line(line: str) -> MarkdownLine:
         list_item=list_item,
         link_chars=_link_chars(body) if "](" in body else 0,
         image=image,
-        author_link="](" in body and author_url_pattern().search(body) is not None,
+        authors=author_links(body) if "](" in body else (),
     )
 
 
 @cache
-def author_url_pattern() -> re.Pattern[str]:
-    """Link targets of author pages ("](/author/jane-roe)"), from the rule data."""
+def _author_target() -> re.Pattern[str]:
+    """Link targets of author pages ("/author/jane-roe"), from the rule data."""
     parts = load_json("boilerplate.json")["author_url_parts"]
-    return re.compile(r"\]\([^()\s]*/(?:" + "|".join(parts) + r")(?:[/?#.=-][^()\s]*)?\)", re.I)
+    return re.compile(r"/(?:" + "|".join(parts) + r")(?:[/?#.=~:-]|$)", re.IGNORECASE)
+
+
+def author_links(text: str) -> tuple[str, ...]:
+    """Distinct texts of the links in a Markdown line that point at author or profile pages."""
+    names: dict[str, None] = {}
+    for match in _LINK_TARGET.finditer(text):
+        target = match.group(2).split()[0] if match.group(2).split() else ""
+        name = strip_inline(match.group(1))
+        if name and _author_target().search(target):
+            names[name] = None
+    return tuple(names)
 
 
 def _link_chars(text: str) -> int:
