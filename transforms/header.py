@@ -24,6 +24,7 @@ STANDFIRST_MIN_WORDS = 5
 STANDFIRST_MAX_WORDS = 80
 BODY_LOOKAHEAD = 6  # body lines that may still hold the byline or the date line
 META_MAX_WORDS = 30
+ABOVE_TITLE = 6  # lines above the headline that may hold the byline or date
 AUTHOR_LINE_MAX_WORDS = 60  # "By <linked name>, a reporter who covers ..." is still a byline
 STANDFIRST_PROSE_MAX_WORDS = 50
 _BY_WORD = re.compile(
@@ -137,9 +138,13 @@ def read_header(units: list[Unit], *, markdown: bool) -> tuple[Header, list[Unit
     if region is None:
         start = _fallback_title(units, header, markdown=markdown)
         return header, units[start:], len(units)
-    header.removed += [
-        Removal(_chrome_kind(u, i, header), u.text) for i, u in enumerate(units[: region.start])
-    ]
+    # A byline or date line may sit above the headline (author boxes over the title).
+    for i, unit in enumerate(units[: region.start]):
+        above = region.start - i <= ABOVE_TITLE
+        if not (above and unit.words <= META_MAX_WORDS and _is_meta_line(unit)):
+            header.removed.append(Removal(_chrome_kind(unit, i, header), unit.text))
+        elif not _take_meta_line(unit, header):
+            header.removed.append(Removal("navigation", unit.text))
     if region.kicker is not None:
         header.section = units[region.kicker].text
     if region.title is not None:

@@ -6,9 +6,10 @@ same way, from the shape of the lines alone (no outlet-specific rule):
 
 - the **body** starts at the first run of prose: a line of at least ``PROSE_MIN_WORDS`` words
   ending a sentence (or very long), mostly not link text, that is followed by more prose;
-- the **title** is the headline-like line just above the body: in Markdown the strongest
-  heading (lowest level, first of a repeated pair) in the ``TITLE_WINDOW`` lines before it,
-  in plain text the first headline-like line of the contiguous header block above the body;
+- the **title** is the headline-like line just above the body: in Markdown the first
+  level-1 heading with a body run under it, else the strongest heading (lowest level, first
+  of a repeated pair) in the ``TITLE_WINDOW`` lines before the body; in plain text the first
+  headline-like line of the contiguous header block above the body;
 - the body **ends** at the last prose line before a gap of ``MAX_GAP`` lines without prose
   (the footer, the teaser lists, the comments).
 """
@@ -64,8 +65,9 @@ def _boilerplate(unit: Unit) -> bool:
     )
 
 
-def _body_start(units: list[Unit], prose: list[bool]) -> int | None:
-    for i, unit in enumerate(units):
+def _body_start(units: list[Unit], prose: list[bool], start: int = 0) -> int | None:
+    for i in range(start, len(units)):
+        unit = units[i]
         if not prose[i] or _boilerplate(unit):
             continue
         if unit.words >= PROSE_LONG_WORDS * 2 or any(prose[i + 1 : i + 1 + PROSE_LOOKAHEAD]):
@@ -86,21 +88,35 @@ def is_headline(unit: Unit) -> bool:
     )
 
 
+def _title_heading(unit: Unit) -> bool:
+    return (
+        bool(unit.heading)
+        and unit.link_share < MAX_LINK_SHARE
+        and not _boilerplate(unit)
+        and not parse_date_line(unit.text)
+    )
+
+
 def _markdown_title(units: list[Unit], lo: int, body: int) -> int | None:
-    headings = [
-        j
-        for j in range(lo, body)
-        if units[j].heading
-        and units[j].link_share < MAX_LINK_SHARE
-        and not _boilerplate(units[j])
-        and not parse_date_line(units[j].text)
-    ]
+    headings = [j for j in range(lo, body) if _title_heading(units[j])]
     if not headings:
         return None
-    level = min(units[j].heading for j in headings)
-    best = [j for j in headings if units[j].heading == level][-1]
+    worded = [j for j in headings if units[j].words >= TITLE_WORDS[0]] or headings
+    level = min(units[j].heading for j in worded)
+    best = [j for j in worded if units[j].heading == level][-1]
     text = units[best].text
     return next(j for j in headings if units[j].text == text)
+
+
+def _h1_anchor(units: list[Unit], prose: list[bool]) -> tuple[int, int] | None:
+    """(title, body) for the first level-1 heading with a body run close under it."""
+    for j, unit in enumerate(units):
+        if unit.heading != 1 or unit.words < TITLE_WORDS[0] or not _title_heading(unit):
+            continue
+        body = _body_start(units, prose, j + 1)
+        if body is not None and body - j <= TITLE_WINDOW:
+            return j, body
+    return None
 
 
 def _is_chrome(unit: Unit) -> bool:
@@ -132,11 +148,12 @@ def _text_title(units: list[Unit], lo: int, body: int, prose: list[bool]) -> int
 def locate_article(units: list[Unit], *, markdown: bool) -> Region | None:
     """The article's place among the units, or None when no body run is found."""
     prose = [is_prose(u) for u in units]
-    body = _body_start(units, prose)
+    anchor = _h1_anchor(units, prose) if markdown else None
+    body = anchor[1] if anchor else _body_start(units, prose)
     if body is None:
         return None
     lo = max(0, body - TITLE_WINDOW)
-    title = _markdown_title(units, lo, body) if markdown else None
+    title = _markdown_title(units, anchor[0] if anchor else lo, body) if markdown else None
     if title is None:
         title = _text_title(units, lo, body, prose)
     kicker = None
