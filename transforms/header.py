@@ -14,7 +14,7 @@ from transforms.bylines import looks_like_byline
 from transforms.dates import ParsedDate, find_date_in_line, parse_date_line
 from transforms.lines import Unit
 from transforms.outlets import by_masthead
-from transforms.page_region import is_headline, is_prose, locate_article
+from transforms.page_region import BY_WORD, is_headline, is_prose, locate_article
 from transforms.record import Removal
 from transforms.rules import match_line
 
@@ -27,10 +27,8 @@ META_MAX_WORDS = 30
 ABOVE_TITLE = 6  # lines above the headline that may hold the byline or date
 AUTHOR_LINE_MAX_WORDS = 60  # "By <linked name>, a reporter who covers ..." is still a byline
 STANDFIRST_PROSE_MAX_WORDS = 50
-_BY_WORD = re.compile(
-    r"^\W{0,3}(?:by|von|par|por|di|da|door|av|af|przez|texto?|text|tekst|words|written by)\b",
-    re.IGNORECASE,
-)
+# "By Jane Roe, a deputy editor who covers ...": the author note after the name.
+_AUTHOR_NOTE = re.compile(r",\s+(?:a|an|the|who|is|was|our)\s.*$", re.IGNORECASE)
 _SEPARATORS = re.compile(r"\s*(?:\||·|•|/|—|–)\s*|\s{2,}")
 
 
@@ -67,6 +65,11 @@ def _take_meta_line(unit: Unit, header: Header) -> bool:
     if header.byline is None and looks_like_byline(unit.text, emphasised=signed):
         header.byline = unit.text
         return True
+    if header.byline is None and BY_WORD.match(unit.text) and _AUTHOR_NOTE.search(unit.text):
+        credit = _AUTHOR_NOTE.sub("", unit.text)
+        if looks_like_byline(credit, emphasised=True):
+            header.byline = credit
+            return True
     if header.date is None and (parsed := parse_date_line(unit.text)):
         header.date_line, header.date = unit.text, parsed
         return True
@@ -75,7 +78,7 @@ def _take_meta_line(unit: Unit, header: Header) -> bool:
     date, printed = found
     rest = _SEPARATORS.sub(" ", unit.text.replace(printed, " ")).strip(" |·•,-–—")
     byline = header.byline is None and bool(rest) and _signed_byline(rest, signed=signed)
-    if not byline and rest and _BY_WORD.search(rest) is None:
+    if not byline and rest and BY_WORD.search(rest) is None:
         return False  # a date inside other words: a sentence or a label, not a meta line
     if byline:
         header.byline = rest
@@ -86,7 +89,7 @@ def _take_meta_line(unit: Unit, header: Header) -> bool:
 
 def _signed_byline(text: str, *, signed: bool) -> bool:
     """A byline that says so: a "by" word or bold type or an author link; not a bare name."""
-    prefixed = _BY_WORD.match(text) is not None
+    prefixed = BY_WORD.match(text) is not None
     return (signed or prefixed) and looks_like_byline(text, emphasised=signed or prefixed)
 
 
@@ -175,4 +178,6 @@ def _is_meta_line(unit: Unit) -> bool:
         return True
     if unit.authors and unit.words <= AUTHOR_LINE_MAX_WORDS:
         return True
+    if BY_WORD.match(unit.text) and _AUTHOR_NOTE.search(unit.text):
+        return looks_like_byline(_AUTHOR_NOTE.sub("", unit.text), emphasised=True)
     return _signed_byline(unit.text, signed=unit.strong)

@@ -16,6 +16,7 @@ same way, from the shape of the lines alone (no outlet-specific rule):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from transforms.bylines import looks_like_byline
@@ -28,6 +29,11 @@ PROSE_MIN_WORDS = 12
 PROSE_LONG_WORDS = 30
 PROSE_LOOKAHEAD = 4
 MAX_LINK_SHARE = 0.5
+# Words that open a byline in the main European languages ("By", "Von", "Par", "Por", ...).
+BY_WORD = re.compile(
+    r"^\W{0,3}(?:by|von|par|por|di|da|door|av|af|przez|texto?|text|tekst|words|written by)\b",
+    re.IGNORECASE,
+)
 TITLE_WINDOW = 25
 TITLE_WORDS = (3, 30)
 KICKER_MAX_WORDS = 6
@@ -35,6 +41,7 @@ TEXT_TITLE_MIN_WORDS = 4  # a plain-text headline; shorter lines are menus and l
 MAX_GAP = 15
 MENU_RUN = 3  # consecutive short lines that make a menu, not a header
 SHORT_WORDS = 3
+SHORT_ITEM_WORDS = 4  # tag and share-button items inside the header block
 TAIL_MIN_UNITS = 5  # a shorter tail is left to the heading and line rules
 
 
@@ -84,7 +91,11 @@ def is_headline(unit: Unit) -> bool:
     if not low <= unit.words <= high or text.endswith((".", ",", ";", ":", "·", "|")):
         return False
     return not (
-        _boilerplate(unit) or by_masthead(text) or looks_like_byline(text) or parse_date_line(text)
+        BY_WORD.match(text)
+        or _boilerplate(unit)
+        or by_masthead(text)
+        or looks_like_byline(text)
+        or parse_date_line(text)
     )
 
 
@@ -127,16 +138,23 @@ def _text_title(units: list[Unit], lo: int, body: int, prose: list[bool]) -> int
     """The first headline-like line of the header block that ends just above the body.
 
     The block runs up from the body over header lines (standfirst, byline, date, captions,
-    share rows) and stops at prose, a list or link line, or a run of short menu labels.
+    tags, share buttons) and stops at prose, a link line, a run of short menu labels, or,
+    once a headline was met, a run of list items (the menu above the headline).
     """
     found: int | None = None
-    short_run = 0
+    short_run = items = 0
     for j in range(body - 1, lo - 1, -1):
         unit = units[j]
         if unit.image or _boilerplate(unit):
             continue
-        if prose[j] or _is_chrome(unit) or unit.list_item:
+        if prose[j] or _is_chrome(unit) or (unit.list_item and unit.words > SHORT_ITEM_WORDS):
             break
+        if unit.list_item:
+            items += 1
+            if found is not None and items >= MENU_RUN:
+                break
+            continue
+        items = 0
         short_run = short_run + 1 if unit.words <= SHORT_WORDS else 0
         if short_run >= MENU_RUN:
             break
