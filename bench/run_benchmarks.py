@@ -339,7 +339,7 @@ def stage_rest(kept: list, settings: Any, batch_size: int) -> dict[str, dict]:
     from flows.dedup_store import dedup_fields
     from flows.es_client import make_client
     from flows.indices import ensure_indices
-    from flows.ner import MentionCache, extract_mentions, load_ner
+    from flows.ner import DEFAULT_MODEL, MentionCache, extract_mentions, load_ner
     from transforms.dedup import assign_groups, signature
     from transforms.entities import enrich_entities
 
@@ -347,14 +347,14 @@ def stage_rest(kept: list, settings: Any, batch_size: int) -> dict[str, dict]:
     nbytes = sum(b for _, _, b in kept)
     batches = [articles[i : i + batch_size] for i in range(0, len(articles), batch_size)]
     started = time.perf_counter()
-    load_ner(settings.spacy_model)
+    load_ner(settings.spacy_models.get("en", DEFAULT_MODEL))
     load_s = time.perf_counter() - started
     cache = MentionCache()  # as a fresh flow run: no texts of an earlier size
     ner_s = sig_s = assign_s = 0.0
     for batch in batches:
         started = time.perf_counter()
         for article, mentions in zip(
-            batch, extract_mentions(batch, model=settings.spacy_model, cache=cache), strict=True
+            batch, extract_mentions(batch, models=settings.spacy_models, cache=cache), strict=True
         ):
             enrich_entities(article, mentions)
         ner_s += time.perf_counter() - started

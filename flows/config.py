@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # Elasticsearch index names: lowercase, no leading -_+, none of \/*?"<>| space , #
 _INDEX_PREFIX = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
@@ -50,7 +51,10 @@ class Settings(BaseSettings):
     max_file_bytes: int = Field(20 * 1024 * 1024, ge=1024, description="Larger files are cut")
 
     # Enrichment
-    spacy_model: str = Field("en_core_web_sm", description="spaCy pipeline for NER")
+    spacy_models: Annotated[dict[str, str], NoDecode] = Field(
+        {"en": "en_core_web_sm"},
+        description="spaCy NER pipeline per language (lang=model, comma-separated, or JSON)",
+    )
 
     # Prefect
     inbox: str = Field("inbox", description="Folder or URL the scheduled ingest reads")
@@ -66,6 +70,23 @@ class Settings(BaseSettings):
     kibana_url: str = Field("http://localhost:5601", description="Kibana base URL")
     kibana_username: str | None = Field(None, description="Kibana basic-auth user")
     kibana_password: SecretStr | None = Field(None, description="Kibana basic-auth password")
+
+    @field_validator("spacy_models", mode="before")
+    @classmethod
+    def _models_by_language(cls, value: Any) -> Any:
+        """``en=en_core_web_sm,fr=fr_core_news_sm`` or a JSON object; language codes lowercased."""
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("{"):
+                value = json.loads(text)
+            else:
+                pairs = [pair.partition("=") for pair in text.split(",") if pair.strip()]
+                if any(not sep or not model.strip() for _, sep, model in pairs):
+                    raise ValueError(f"expected lang=model pairs separated by commas: {value!r}")
+                value = {lang: model for lang, _, model in pairs}
+        if isinstance(value, dict):
+            return {str(k).strip().lower(): str(v).strip() for k, v in value.items()}
+        return value
 
     @field_validator("index_prefix")
     @classmethod

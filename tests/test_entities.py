@@ -378,3 +378,34 @@ def test_repeated_texts_are_read_once_with_the_same_result() -> None:
     held = cache.get(ner.DEFAULT_MODEL, [*entity_sources(first), *entity_sources(copy)])
     assert len(held) == 3  # bounded: the least recently used texts were dropped
     assert wire in held  # the shared paragraph was used by the second call, so it stayed
+
+
+def test_ner_runs_only_on_languages_with_a_model() -> None:
+    """The default models read English and unknown-language records; German gets a warning."""
+    german = _article(
+        ["Bundeskanzler Olaf Scholz traf am Dienstag in Berlin den Präsidenten Frankreichs."],
+        title="Scholz empfängt Macron in Berlin",
+    )
+    german.language = "de"
+    english = _article(["Olaf Scholz met Emmanuel Macron in Berlin on Tuesday."], title="Talks")
+    english.language = "en"
+    unknown = _article(["Olaf Scholz met Emmanuel Macron in Berlin on Tuesday."], title="Talks")
+    for article, mentions in zip(
+        (german, english, unknown), ner.extract_mentions([german, english, unknown]), strict=True
+    ):
+        enrich_entities(article, mentions)
+    assert not any(german.entities.values()) and german.entity_mentions == []
+    assert german.warnings == ["no NER model for language de: entity facets skipped"]
+    for article in (english, unknown):
+        names = {name for names in article.entities.values() for name in names}
+        assert {"Olaf Scholz", "Berlin"} <= names
+        assert article.warnings == []
+
+
+def test_the_model_of_a_language_comes_from_the_mapping() -> None:
+    german = _article(["Olaf Scholz sprach am Dienstag in Berlin."], title="Scholz in Berlin")
+    german.language = "de"
+    mentions = ner.extract_mentions([german], models={"de": ner.DEFAULT_MODEL}, cache=None)[0]
+    assert any(m.text == "Berlin" for found in mentions for m in found)
+    assert german.warnings == []
+    assert ner.ner_model(_article(["x"]), {"de": "de_core_news_sm"}) == ner.DEFAULT_MODEL
