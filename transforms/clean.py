@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import posixpath
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 from urllib.parse import urlsplit, urlunsplit
 
@@ -15,7 +16,7 @@ from transforms.decode import decode_bytes, strip_controls
 from transforms.front_matter import FrontMatter, split_front_matter
 from transforms.header import read_header
 from transforms.inline_html import strip_inline_html
-from transforms.language import guess_language
+from transforms.language import guess_language, language_code
 from transforms.lines import Unit, split_lines
 from transforms.markdown import looks_like_markdown, normalise_space
 from transforms.outlets import OutletSignals, domain_label, registrable_domain, resolve_outlet
@@ -24,6 +25,7 @@ from transforms.structure import build_paragraphs
 from transforms.titles import Candidate, pick_headline
 
 MAX_TEXT_CHARS = 2_000_000
+LANGUAGE_SAMPLE_PARAGRAPHS = 12
 NO_DATE = "no publication date found"
 _EXTENSIONS = {
     ".html": "html",
@@ -106,11 +108,15 @@ def clean_document(raw: bytes, source: str, *, url: str | None = None) -> Articl
     return article
 
 
-def _apply_byline(article: Article, byline: str | None) -> None:
+def _apply_byline(
+    article: Article, byline: str | None, outlet_names: Iterable[str | None] = ()
+) -> None:
+    """Parse a credit in the article's language; the outlet's own names never become authors."""
     if not byline:
         return
     article.byline = normalise_space(byline)
-    parsed = parse_byline(byline)
+    names = tuple(n for n in outlet_names if n)
+    parsed = parse_byline(byline, language=article.language, outlet_names=names)
     article.authors = parsed.authors
     article.byline_org = parsed.org
     article.byline_location = parsed.location
@@ -135,6 +141,12 @@ def _take_dateline(article: Article) -> Dateline | None:
     if dateline.org and not article.byline_org:
         article.byline_org = dateline.org
     return dateline
+
+
+def _language(article: Article, hint: str | None) -> str | None:
+    """The body's language, the page's claim (``hint``) weighed against the text."""
+    sample = "\n".join(p.text for p in article.paragraphs[:LANGUAGE_SAMPLE_PARAGRAPHS])
+    return guess_language(sample or (article.title or ""), hint=language_code(hint))
 
 
 def _copyright(article: Article) -> str | None:
@@ -169,6 +181,7 @@ def _clean_lines(
         header.section,
     )
     article.date_line = header.date_line
+    article.language = _language(article, front.language if front else None)
     if front:
         _apply_front_matter(article, front)
     site_names = [front.site_name if front else None, header.masthead, _domain_label(article.url)]
@@ -178,7 +191,8 @@ def _clean_lines(
     article.title = headline.text
     if not article.authors and not article.byline_org and header.byline:
         # Names linked to author pages are the authors, whatever words surround them.
-        _apply_byline(article, ", ".join(header.author_links) or header.byline)
+        credit = ", ".join(header.author_links) or header.byline
+        _apply_byline(article, credit, [*site_names, headline.site])
         article.byline = normalise_space(header.byline)
     _set_date(article, header.date, "date_line")
     footer = next(
@@ -204,7 +218,6 @@ def _apply_front_matter(article: Article, front: FrontMatter) -> None:
     Its title is weighed against the file's own headline by ``pick_headline``."""
     article.standfirst = front.description or article.standfirst
     article.url = front.url or article.url
-    article.language = front.language and front.language.replace("_", "-").split("-")[0].lower()
     if front.authors:
         _apply_byline(article, ", ".join(front.authors))
         article.byline = "; ".join(front.authors)
@@ -229,8 +242,14 @@ def _clean_html(text: str, article: Article) -> tuple[OutletSignals, Dateline | 
         result.section,
     )
     article.url = result.url or article.url
-    article.language = result.language
-    _apply_byline(article, result.byline)
+    article.language = _language(article, result.language)
+    outlet_names = [
+        result.site_name,
+        result.publisher,
+        result.title_site,
+        _domain_label(article.url),
+    ]
+    _apply_byline(article, result.byline, outlet_names)
     meta_date = parse_iso(result.published_at) if result.published_at else None
     if meta_date and result.published_precision in ("day", "month"):
         meta_date = ParsedDate(meta_date.iso, result.published_precision)
@@ -257,6 +276,5 @@ def _finish(article: Article, signals: OutletSignals, dateline: Dateline | None)
     article.outlet = resolve_outlet(signals)
     article.body = "\n\n".join(p.text for p in article.paragraphs)
     article.word_count = len(article.body.split())
-    article.language = article.language or guess_language(article.body)
     if not article.paragraphs:
         article.warnings.append("no body text left after cleaning")

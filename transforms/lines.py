@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from transforms.markdown import normalise_space, parse_line
 from transforms.record import Removal
@@ -35,9 +36,17 @@ class Unit:
     @property
     def words(self) -> int:
         """Word count; CJK text, written without spaces, counts one word per two characters."""
-        count = sum(1 for token in self.text.split() if _ALNUM.search(token))
-        wide = sum(1 for c in self.text if c >= "\u2e80")
-        return max(count, wide // 2)
+        return word_count(self.text)
+
+
+@lru_cache(maxsize=1 << 16)
+def word_count(text: str) -> int:
+    """Tokens holding a letter or digit; unspaced scripts count one word per two characters."""
+    count = sum(1 for token in text.split() if _ALNUM.search(token))
+    if text.isascii():
+        return count
+    wide = sum(1 for c in text if c >= "\u2e80")
+    return max(count, wide // 2)
 
 
 def split_lines(text: str, *, markdown: bool) -> tuple[list[Unit], list[Removal]]:

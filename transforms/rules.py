@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from transforms.data_files import compile_pattern, load_json, profiles
 
@@ -64,6 +64,7 @@ def block_rules() -> tuple[BlockRule, ...]:
     )
 
 
+@lru_cache(maxsize=1 << 16)  # header and page-region checks ask about the same lines again
 def match_line(text: str) -> LineRule | None:
     """The first line rule whose pattern matches ``text``, or None."""
     for rule in line_rules():
@@ -72,6 +73,7 @@ def match_line(text: str) -> LineRule | None:
     return None
 
 
+@lru_cache(maxsize=1 << 16)
 def match_block_start(text: str) -> BlockRule | None:
     """The block rule that ``text`` opens, or None."""
     for rule in block_rules():
