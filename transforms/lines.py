@@ -58,7 +58,7 @@ def split_lines(text: str, *, markdown: bool) -> tuple[list[Unit], list[Removal]
     units: list[Unit] = []
     removed: list[Removal] = []
     previous_blank = True
-    for line in text.splitlines():
+    for line in logical_lines(text, markdown=markdown):
         if not line.strip():
             if line:
                 removed.append(Removal("blank", line))
@@ -85,6 +85,59 @@ def split_lines(text: str, *, markdown: bool) -> tuple[list[Unit], list[Removal]
             units.append(unit)
         previous_blank = False
     return units, removed
+
+
+_BLOCK_START = re.compile(r"^\s*(?:#{1,6}\s|[-*+•]\s|\d{1,3}[.)]\s|>|\||```|~~~|!\[|<\w)")
+_SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
+WRAP_MIN_WIDTH = 60
+WRAP_MAX_WIDTH = 120
+WRAP_MARGIN = 25  # a line this close to the wrap width was cut by the exporter
+WRAP_MIN_SHARE = 0.3
+
+
+def _wrap_width(lines: list[str]) -> int | None:
+    """The column an exporter wrapped the text at (html2text 78, lynx 79), or None."""
+    long = [len(line.rstrip()) for line in lines if len(line.strip()) > 40]
+    if len(long) < 10:
+        return None
+    width = sorted(long)[int(len(long) * 0.95) - 1]
+    near = sum(1 for n in long if width - WRAP_MARGIN <= n <= width)
+    wrapped = WRAP_MIN_WIDTH <= width <= WRAP_MAX_WIDTH and near >= WRAP_MIN_SHARE * len(long)
+    return width if wrapped else None
+
+
+def logical_lines(text: str, *, markdown: bool) -> list[str]:
+    """Source lines with exporter line wrapping undone and setext headings made ATX.
+
+    In a hard-wrapped file a line that reached the wrap margin continues on the next one
+    (unless that starts a block: a heading, list item, quote, table row, image or tag).
+    """
+    lines = text.splitlines()
+    width = _wrap_width(lines)
+    out: list[str] = []
+    previous = ""
+    for line in lines:
+        stripped = line.strip()
+        setext = markdown and stripped and out and previous.strip() and _SETEXT.match(line)
+        if setext and not _BLOCK_START.match(out[-1]):
+            out[-1] = f"{'#' if stripped.startswith('=') else '##'} {out[-1].strip()}"
+            previous = ""
+            continue
+        joins = (
+            width is not None
+            and stripped
+            and previous.strip()
+            and len(previous.rstrip()) >= width - WRAP_MARGIN
+            and not previous.endswith("  ")
+            and not previous.lstrip().startswith("#")
+            and not _BLOCK_START.match(line)
+        )
+        if joins:
+            out[-1] = f"{out[-1].rstrip()} {stripped}"
+        else:
+            out.append(line)
+        previous = line
+    return out
 
 
 def _markdown_unit(line: str) -> Unit | None:

@@ -39,6 +39,8 @@ TITLE_WORDS = (3, 30)
 KICKER_MAX_WORDS = 6
 TEXT_TITLE_MIN_WORDS = 4  # a plain-text headline; shorter lines are menus and labels
 MAX_GAP = 15
+NEUTRAL_GAP_COST = 0.25
+ANCHOR_MIN_SHARE = 2  # an h1's run holding under half the largest run's prose is not the article
 MENU_RUN = 3  # consecutive short lines that make a menu, not a header
 SHORT_WORDS = 3
 SHORT_ITEM_WORDS = 4  # tag and share-button items inside the header block
@@ -166,10 +168,18 @@ def _text_title(units: list[Unit], lo: int, body: int, prose: list[bool]) -> int
 def locate_article(units: list[Unit], *, markdown: bool) -> Region | None:
     """The article's place among the units, or None when no body run is found."""
     prose = [is_prose(u) for u in units]
-    anchor = _h1_anchor(units, prose) if markdown else None
-    body = anchor[1] if anchor else _body_start(units, prose)
-    if body is None:
+    runs = _prose_runs(units, prose)
+    if not runs:
         return None
+    main = max(runs, key=lambda run: run[2])
+    anchor = _h1_anchor(units, prose) if markdown else None
+    if anchor is not None:
+        anchored = next((run for run in runs if run[0] <= anchor[1] <= run[1]), None)
+        if anchored is None or anchored[2] * ANCHOR_MIN_SHARE < main[2]:
+            anchor = None
+        else:
+            main = anchored
+    body = anchor[1] if anchor else main[0]
     lo = max(0, body - TITLE_WINDOW)
     title = _markdown_title(units, anchor[0] if anchor else lo, body) if markdown else None
     if title is None:
@@ -187,16 +197,42 @@ def locate_article(units: list[Unit], *, markdown: bool) -> Region | None:
         ):
             kicker = title - 1
     start = kicker if kicker is not None else title if title is not None else body
-    return Region(start, title, kicker, body, _body_end(units, prose, body))
+    return Region(start, title, kicker, body, _body_end(units, main[1]))
 
 
-def _body_end(units: list[Unit], prose: list[bool], body: int) -> int:
-    last = body
-    for i in range(body, len(units)):
-        if prose[i]:
-            last = i
-        elif i - last > MAX_GAP:
-            break
+def _gap_cost(unit: Unit) -> float:
+    """How much a non-prose line counts toward ending the body: menus and link lines fully,
+    headings, code, table rows and short sentences of the article a little."""
+    if unit.link_share >= MAX_LINK_SHARE or unit.image or _boilerplate(unit):
+        return 1.0
+    if unit.list_item and unit.link_share > 0:
+        return 1.0
+    return NEUTRAL_GAP_COST if unit.words > SHORT_WORDS or unit.heading else 1.0
+
+
+def _prose_runs(units: list[Unit], prose: list[bool]) -> list[tuple[int, int, int]]:
+    """(first, last, prose words) of each run of prose lines with short gaps between them."""
+    runs: list[tuple[int, int, int]] = []
+    first = last = -1
+    words = 0
+    gap = 0.0
+    for i, unit in enumerate(units):
+        if prose[i] and not _boilerplate(unit):
+            if first < 0:
+                first = i
+            last, gap = i, 0.0
+            words += unit.words
+        elif first >= 0:
+            gap += _gap_cost(unit)
+            if gap > MAX_GAP:
+                runs.append((first, last, words))
+                first, words = -1, 0
+    if first >= 0:
+        runs.append((first, last, words))
+    return [run for run in runs if run[2] >= PROSE_LONG_WORDS * 2 or run[1] > run[0]]
+
+
+def _body_end(units: list[Unit], last: int) -> int:
     end = last + 1
     while end < len(units) and _closing_sentence(units[end]):
         end += 1
