@@ -96,13 +96,17 @@ WRAP_MIN_SHARE = 0.3
 
 
 def _wrap_width(lines: list[str]) -> int | None:
-    """The column an exporter wrapped the text at (html2text 78, lynx 79), or None."""
-    long = [len(line.rstrip()) for line in lines if len(line.strip()) > 40]
+    """The column an exporter wrapped the text at (html2text 78, lynx 79), or None.
+
+    Lines longer than ``WRAP_MAX_WIDTH`` (unbreakable URLs) are ignored; the text is wrapped
+    when a good share of its long lines end close to the longest of the others.
+    """
+    long = [n for n in (len(line.rstrip()) for line in lines) if 40 < n <= WRAP_MAX_WIDTH]
     if len(long) < 10:
         return None
-    width = sorted(long)[int(len(long) * 0.95) - 1]
-    near = sum(1 for n in long if width - WRAP_MARGIN <= n <= width)
-    wrapped = WRAP_MIN_WIDTH <= width <= WRAP_MAX_WIDTH and near >= WRAP_MIN_SHARE * len(long)
+    width = max(long)
+    near = sum(1 for n in long if n >= width - WRAP_MARGIN)
+    wrapped = width >= WRAP_MIN_WIDTH and near >= WRAP_MIN_SHARE * len(long)
     return width if wrapped else None
 
 

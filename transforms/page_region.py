@@ -40,6 +40,8 @@ KICKER_MAX_WORDS = 6
 TEXT_TITLE_MIN_WORDS = 4  # a plain-text headline; shorter lines are menus and labels
 MAX_GAP = 15
 NEUTRAL_GAP_COST = 0.25
+TERMINATOR_MAX_WORDS = 8
+TERMINATING_BLOCKS = frozenset({"related", "most_viewed"})
 ANCHOR_MIN_SHARE = 2  # an h1's run holding under half the largest run's prose is not the article
 MENU_RUN = 3  # consecutive short lines that make a menu, not a header
 SHORT_WORDS = 3
@@ -210,6 +212,17 @@ def _gap_cost(unit: Unit) -> float:
     return NEUTRAL_GAP_COST if unit.words > SHORT_WORDS or unit.heading else 1.0
 
 
+def _ends_article(unit: Unit) -> bool:
+    """A heading that opens what follows an article: comments, related or most-read lists."""
+    if unit.words > TERMINATOR_MAX_WORDS:
+        return False
+    rule = match_line(unit.text)
+    block = match_block_start(unit.text)
+    return (rule is not None and rule.kind == "comments") or (
+        block is not None and block.kind in TERMINATING_BLOCKS
+    )
+
+
 def _prose_runs(units: list[Unit], prose: list[bool]) -> list[tuple[int, int, int]]:
     """(first, last, prose words) of each run of prose lines with short gaps between them."""
     runs: list[tuple[int, int, int]] = []
@@ -224,7 +237,7 @@ def _prose_runs(units: list[Unit], prose: list[bool]) -> list[tuple[int, int, in
             words += unit.words
         elif first >= 0:
             gap += _gap_cost(unit)
-            if gap > MAX_GAP:
+            if gap > MAX_GAP or (words >= PROSE_LONG_WORDS * 2 and _ends_article(unit)):
                 runs.append((first, last, words))
                 first, words = -1, 0
     if first >= 0:
