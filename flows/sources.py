@@ -51,6 +51,13 @@ class RawFile:
     error: str | None = None
 
 
+def _why(exc: Exception) -> str:
+    """The short reason of an OS error; a RuntimeError from `Path.resolve` is a symlink loop."""
+    if isinstance(exc, RuntimeError):
+        return "symlink loop"
+    return getattr(exc, "strerror", None) or str(exc)
+
+
 def _is_local(source: str) -> bool:
     return "://" not in source or source.startswith("file://")
 
@@ -58,8 +65,12 @@ def _is_local(source: str) -> bool:
 def resolve_local_root(source: str, allowed_root: Path | None) -> Path:
     """The real folder or file to read, refusing anything outside `allowed_root`."""
     raw = source.removeprefix("file://")
-    path = Path(raw).expanduser().resolve()  # resolves '..' and symlinks before the check
-    if not path.exists():
+    try:
+        path = Path(raw).expanduser().resolve()  # resolves '..' and symlinks before the check
+        found = path.exists()
+    except (OSError, RuntimeError) as exc:  # no permission on a parent folder, a symlink loop
+        raise SourceError(f"source {raw} is not readable: {_why(exc)}") from None
+    if not found:
         raise SourceError(f"source not found: {raw}")
     if allowed_root is not None and not path.is_relative_to(allowed_root.resolve()):
         raise SourceError(f"source {path} is outside the source root {allowed_root.resolve()}")
@@ -69,7 +80,7 @@ def resolve_local_root(source: str, allowed_root: Path | None) -> Path:
         else:
             path.open("rb").close()
     except OSError as exc:
-        raise SourceError(f"source {raw} is not readable: {exc.strerror or exc}") from None
+        raise SourceError(f"source {raw} is not readable: {_why(exc)}") from None
     return path
 
 
@@ -146,8 +157,7 @@ def _discover_local(root: Path, include: Sequence[str]) -> Iterator[SourceFile]:
             if real.is_file():
                 yield SourceFile(uri=str(path), size=real.stat().st_size)
         except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop (Python < 3.13)
-            reason = "symlink loop" if isinstance(exc, RuntimeError) else exc.strerror or str(exc)
-            yield SourceFile(uri=str(path), size=0, error=f"unreadable: {reason}")
+            yield SourceFile(uri=str(path), size=0, error=f"unreadable: {_why(exc)}")
 
 
 def read_file(file: SourceFile, max_bytes: int) -> RawFile:
