@@ -10,6 +10,7 @@ while indexing proceeds in submission order, so story ids are deterministic.
 from __future__ import annotations
 
 import contextlib
+import copy
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -220,8 +221,7 @@ def index_batch(batch: PreparedBatch, settings: Settings, targets: IndexPair) ->
     batch's candidate search sees this one.
     """
     es = make_client(settings)
-    report = batch.report
-    _dead_letter_prepared(report, settings, targets)
+    report = copy.deepcopy(batch.report)  # a retry of this task starts from the same counts
     assign_groups(batch.articles, fetch_candidates(es, targets.articles, batch.articles))
     bulk = index_articles(
         es,
@@ -233,6 +233,7 @@ def index_batch(batch: PreparedBatch, settings: Settings, targets: IndexPair) ->
         tune_refresh=False,
     )
     es.indices.refresh(index=targets.articles)
+    _dead_letter_prepared(report, settings, targets)
     first_failure: dict[str, dict] = {}
     for failure in bulk.failures:
         first_failure.setdefault(failure["id"], failure)
