@@ -183,16 +183,31 @@ def load_window(es: Elasticsearch, names: Sequence[str]) -> Iterator[None]:
             for index in physical:
                 if not _window_users.get(index):
                     current = found[index]["settings"].get("index", {}).get("refresh_interval")
-                    if current == "-1":  # left behind by a load that died (crash)
-                        log.warning("%s: refresh left off by an interrupted load; resetting", index)
+                    if current == "-1":  # another process is loading, or a load died
+                        log.warning(
+                            "%s: refresh is off (another run is loading it, or one was "
+                            "interrupted); it is turned back on when this run ends",
+                            index,
+                        )
                         current = None
                     _window_saved[index] = current
                     es.indices.put_settings(index=index, settings={"refresh_interval": "-1"})
                 _window_users[index] = _window_users.get(index, 0) + 1
                 entered.append(index)
         yield
-    finally:
-        _leave_window(es, entered)
+    except BaseException:  # the load's own error is the one to see: restoring is best effort
+        try:
+            _leave_window(es, entered)
+        except Exception as exc:
+            log.warning("could not restore refresh on %s: %s", entered, one_line(exc))
+        raise
+    _leave_window(es, entered)
+
+
+def one_line(exc: BaseException) -> str:
+    """An exception as one line: its type and the first line of its message."""
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
 
 
 def _leave_window(es: Elasticsearch, entered: list[str]) -> None:

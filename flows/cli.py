@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from datetime import date
 
 import typer
-from elasticsearch import NotFoundError
+from elasticsearch import ApiError, NotFoundError, TransportError
 from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
@@ -24,7 +24,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemaining
 from flows import local_es, sources
 from flows.config import get_settings
 from flows.dead_letter import DeadLetter, DeadLetterError
-from flows.es_client import EsUnavailableError, check_connection, make_client
+from flows.es_client import EsUnavailableError, check_connection, describe_error, make_client
+from flows.indices import IndexLayoutError
+from flows.report import RunAbortedError
 
 app = typer.Typer(
     help="Turn raw news files into a searchable Elasticsearch index.",
@@ -39,6 +41,58 @@ local_es_app = typer.Typer(help="A local development Elasticsearch (no Docker ne
 app.add_typer(local_es_app, name="local-es")
 
 console = Console(stderr=True)
+log = logging.getLogger(__name__)
+_verbose = False  # --verbose: tracebacks in the logs and after a failure
+
+
+class _OneLineFormatter(logging.Formatter):
+    """Formats like `inner` without the traceback (the record keeps it for other handlers)."""
+
+    def __init__(self, inner: logging.Formatter) -> None:
+        super().__init__()
+        self.inner = inner
+
+    def format(self, record: logging.LogRecord) -> str:
+        saved = record.exc_info, record.exc_text, record.stack_info
+        record.exc_info = record.exc_text = record.stack_info = None
+        try:
+            return self.inner.format(record)
+        finally:
+            record.exc_info, record.exc_text, record.stack_info = saved
+
+
+def _one_line_logs() -> None:
+    """Without --verbose, log lines on the console carry no traceback (Prefect's included)."""
+    if _verbose:
+        return
+    loggers = [logging.getLogger(), *logging.Logger.manager.loggerDict.values()]
+    for logger in loggers:
+        for handler in getattr(logger, "handlers", []):
+            if isinstance(handler, logging.StreamHandler) and not isinstance(
+                handler.formatter, _OneLineFormatter
+            ):
+                handler.setFormatter(_OneLineFormatter(handler.formatter or logging.Formatter()))
+
+
+@contextmanager
+def one_line_errors(url: str) -> Iterator[None]:
+    """Turn every error a command expects into one line on stderr and exit 2."""
+    try:
+        yield
+    except RunAbortedError as exc:
+        typer.echo(json.dumps(exc.summary, indent=2))
+        _traceback()
+        raise fail(str(exc)) from None
+    except (EsUnavailableError, DeadLetterError, IndexLayoutError, sources.SourceError) as exc:
+        raise fail(str(exc)) from None
+    except (ApiError, TransportError) as exc:
+        _traceback()
+        raise fail(describe_error(exc, url)) from None
+
+
+def _traceback() -> None:
+    if _verbose:
+        console.print_exception(show_locals=False)
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
@@ -58,6 +112,8 @@ def progress_bar(visible: bool) -> Iterator[Progress]:
 @app.callback()
 def main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Debug logging")) -> None:
     """Configure logging once for every command."""
+    global _verbose
+    _verbose = verbose
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -68,7 +124,10 @@ def main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Debug logg
         get_settings()
     except ValidationError as exc:  # one line per bad setting; never echo the value given
         problems = "; ".join(
-            f"NEWSINDEX_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()
+            f"NEWSINDEX_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}"
+            if e["loc"]
+            else e["msg"].removeprefix("Value error, ")
+            for e in exc.errors()
         )
         raise fail(f"invalid settings: {problems}") from None
 
@@ -116,44 +175,56 @@ def run(
 ) -> None:
     """Run the ingest flow once. Exit 3 when some files could not be indexed."""
     settings = get_settings()
-    try:
-        check_connection(make_client(settings), settings)
+    with one_line_errors(settings.es_url):
         sources.validate_source(source, settings.source_root)
+        check_connection(make_client(settings), settings)
         if not dry_run:  # failures must have somewhere to go before anything is written
             DeadLetter(settings.dead_letter_path).close()
-    except (EsUnavailableError, sources.SourceError, DeadLetterError) as exc:
-        raise fail(str(exc)) from None
-    from flows.ingest import IngestOptions, ingest
+        from flows.ingest import IngestOptions, ingest
 
-    options = IngestOptions(
-        source=source, full_refresh=full_refresh, dry_run=dry_run, batch_size=batch_size
-    )
-    try:
+        _one_line_logs()
+        options = IngestOptions(
+            source=source, full_refresh=full_refresh, dry_run=dry_run, batch_size=batch_size
+        )
         summary = ingest(options)
-    except (EsUnavailableError, DeadLetterError) as exc:
-        raise fail(str(exc)) from None
     typer.echo(json.dumps(summary, indent=2))
     if summary["failed"]:
-        raise fail(f"{summary['failed']} files failed; see {settings.dead_letter_path}", code=3)
+        raise fail(_failed_files(summary, settings.dead_letter_path), code=3)
+
+
+def _failed_files(summary: dict, dead_letter: object, note: str = "") -> str:
+    """One line naming the failed files (the first five) and where the rest are."""
+    names = [f"{f['source']} ({f.get('stage', '?')})" for f in summary["failures"][:5]]
+    more = summary["failed"] - len(names)
+    listed = ", ".join(names) + (f" and {more} more" if more > 0 else "")
+    return f"{summary['failed']} files failed{note}: {listed}; see {dead_letter}"
 
 
 @app.command()
 def rebuild(
     source: str = typer.Argument(..., help="Every source file, to re-process into new indices"),
     keep_old: int = typer.Option(1, help="Old index versions to keep after the swap"),
+    strict: bool = typer.Option(False, help="Do not swap when any file failed"),
 ) -> None:
-    """Re-process everything into new index versions, then swap the aliases atomically."""
-    settings = get_settings()
-    try:
-        check_connection(make_client(settings), settings)
-        sources.validate_source(source, settings.source_root)
-    except (EsUnavailableError, sources.SourceError) as exc:
-        raise fail(str(exc)) from None
-    from flows.ingest import IngestOptions
-    from flows.rebuild import rebuild_indices
+    """Re-process everything into new index versions, then swap the aliases atomically.
 
-    summary = rebuild_indices(IngestOptions(source=source), keep_old=keep_old)
+    Files failing on their own do not stop the swap (exit 3, the files named); systemic
+    failures, or any failure with --strict, leave the aliases where they were (exit 2).
+    """
+    settings = get_settings()
+    with one_line_errors(settings.es_url):
+        sources.validate_source(source, settings.source_root)
+        check_connection(make_client(settings), settings)
+        DeadLetter(settings.dead_letter_path).close()
+        from flows.ingest import IngestOptions
+        from flows.rebuild import rebuild_indices
+
+        _one_line_logs()
+        summary = rebuild_indices(IngestOptions(source=source), keep_old=keep_old, strict=strict)
     typer.echo(json.dumps(summary, indent=2))
+    if summary["failed"]:
+        note = " (the aliases were moved: these files are missing from the new indices)"
+        raise fail(_failed_files(summary, settings.dead_letter_path, note), code=3)
 
 
 @app.command()
@@ -204,15 +275,14 @@ def search_command(
     filters = SearchFilters(outlet, person, org, place, author, _iso_date(since), _iso_date(until))
     settings = get_settings()
     es = make_client(settings)
-    try:
+    with one_line_errors(settings.es_url):
         check_connection(es, settings)
-        result = search(es, settings, query, filters, paragraphs=paragraphs, size=size)
-    except EsUnavailableError as exc:
-        raise fail(str(exc)) from None
-    except NotFoundError:
-        raise fail(
-            f"no index {settings.index_prefix}-* to search yet: ingest some files first"
-        ) from None
+        try:
+            result = search(es, settings, query, filters, paragraphs=paragraphs, size=size)
+        except NotFoundError:
+            raise fail(
+                f"no index {settings.index_prefix}-* to search yet: ingest some files first"
+            ) from None
     print_result(Console(), result, paragraphs=paragraphs)
 
 
@@ -226,15 +296,12 @@ def setup(
     ),
 ) -> None:
     """Apply index templates, create indices and aliases, and import the Kibana objects."""
-    from flows.indices import IndexLayoutError
     from flows.kibana import KibanaError
     from flows.setup import describe_indices, setup_elasticsearch, setup_kibana
 
     settings = get_settings()
-    try:
+    with one_line_errors(settings.es_url):
         version, state = setup_elasticsearch(settings)
-    except (EsUnavailableError, IndexLayoutError) as exc:
-        raise fail(str(exc)) from None
     for line in describe_indices(settings, version, state):
         typer.echo(line)
     if skip_kibana:

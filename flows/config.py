@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # Elasticsearch index names: lowercase, no leading -_+, none of \/*?"<>| space , #
@@ -97,6 +97,22 @@ class Settings(BaseSettings):
                 f"and be at most 64 characters (got {value!r})"
             )
         return value
+
+    @field_validator("es_ca_certs")
+    @classmethod
+    def _ca_file_exists(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"no such file: {value}")
+        return value
+
+    @model_validator(mode="after")
+    def _ca_needs_https(self) -> Settings:
+        if self.es_ca_certs is not None and self.es_url.lower().startswith("http://"):
+            raise ValueError(
+                "NEWSINDEX_ES_CA_CERTS is set but NEWSINDEX_ES_URL is http://: use an https:// "
+                "URL, or unset the CA bundle"
+            )
+        return self
 
 
 @lru_cache(maxsize=1)

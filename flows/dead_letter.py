@@ -1,4 +1,8 @@
-"""The dead-letter file: one JSON line per document Elasticsearch did not take, with the reason."""
+"""The dead-letter file: one JSON line per failed file or document, with the stage and reason.
+
+Stages: `read` (discovery or reading), `clean`, `ner` (before Elasticsearch) and `index` (a
+document Elasticsearch did not take). `source` is the file to retry.
+"""
 
 from __future__ import annotations
 
@@ -47,9 +51,16 @@ class DeadLetter:
             ) from None
 
     def write(
-        self, *, doc_id: str, index: str, status: int | None, error: Any, source: str | None
+        self,
+        *,
+        doc_id: str,
+        index: str,
+        status: int | None,
+        error: Any,
+        source: str | None,
+        stage: str = "index",
     ) -> dict[str, Any]:
-        """Record one failed document (its id, index, status, reason and source path)."""
+        """Record one failed document (its id, index, status, reason, stage and source path)."""
         error_type, reason = error_reason(error)
         record = {
             "_id": doc_id,
@@ -57,6 +68,7 @@ class DeadLetter:
             "status": status,
             "error_type": error_type,
             "reason": reason,
+            "stage": stage,
             "source": source,
             "at": datetime.now(UTC).isoformat(timespec="milliseconds"),
         }

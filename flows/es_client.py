@@ -49,26 +49,51 @@ def server_version(es: Elasticsearch) -> str:
     return next(iter(nodes["nodes"].values()))["version"]
 
 
+_CREDENTIALS = "NEWSINDEX_ES_API_KEY or NEWSINDEX_ES_USERNAME/NEWSINDEX_ES_PASSWORD"
+
+
+def describe_error(exc: Exception, url: str) -> str:
+    """One line for an Elasticsearch error: what failed, the status, and what to check."""
+    where = redact_url(url)
+    if isinstance(exc, ApiError):
+        reason = ""
+        if isinstance(exc.body, dict) and isinstance(exc.body.get("error"), dict):
+            reason = str(exc.body["error"].get("reason") or "")
+        reason = (
+            (reason or exc.message or "").splitlines()[0][:400] if reason or exc.message else ""
+        )
+        line = f"Elasticsearch at {where} refused the request: HTTP {exc.meta.status} {reason}"
+        if exc.meta.status == 401:
+            line += f" (check {_CREDENTIALS})"
+        elif exc.meta.status == 403:
+            line += " (the user or API key lacks the privilege named; see README, Privileges)"
+        return line.strip()
+    if isinstance(exc, TlsError):
+        return (
+            f"TLS verification of Elasticsearch at {where} failed (certificate not trusted or "
+            "not for this host): set NEWSINDEX_ES_CA_CERTS to the CA bundle (PEM) that signed it"
+        )
+    if isinstance(exc, TransportError):
+        return (
+            f"Cannot reach Elasticsearch at {where} ({type(exc).__name__}). Set NEWSINDEX_ES_URL "
+            "to a running server, or start one: `newsindex local-es start` (no Docker) or "
+            "`docker compose up -d elasticsearch`."
+        )
+    return f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
+
+
 def check_connection(es: Elasticsearch, settings: Settings) -> str:
-    """Return the server version, or raise EsUnavailableError with a one-line remedy."""
-    where = redact_url(settings.es_url)
+    """Return the server version, or raise EsUnavailableError with a one-line remedy.
+
+    The version needs the cluster `monitor` privilege; without it (HTTP 403 from an
+    authenticated user) the server is usable and the version is reported as unknown.
+    """
     try:
         return server_version(es)
     except ApiError as exc:
-        reason = f"HTTP {exc.meta.status}"
-        if exc.meta.status in (401, 403):
-            reason += " (check NEWSINDEX_ES_API_KEY or NEWSINDEX_ES_USERNAME/NEWSINDEX_ES_PASSWORD)"
-        message = f"Elasticsearch at {where} refused the request: {reason}"
-        raise EsUnavailableError(message) from None
-    except TlsError:
-        raise EsUnavailableError(
-            f"TLS verification of Elasticsearch at {where} failed (certificate not trusted or "
-            "not for this host): set NEWSINDEX_ES_CA_CERTS to the CA bundle (PEM) that signed it"
-        ) from None
-    except TransportError as exc:
-        kind = type(exc).__name__
-        raise EsUnavailableError(
-            f"Cannot reach Elasticsearch at {where} ({kind}). Set NEWSINDEX_ES_URL to a running "
-            "server, or start one: `newsindex local-es start` (no Docker) or "
-            "`docker compose up -d elasticsearch`."
-        ) from None
+        if exc.meta.status == 403:
+            log.debug("no cluster monitor privilege: server version unknown")
+            return "(version unknown: no cluster monitor privilege)"
+        raise EsUnavailableError(describe_error(exc, settings.es_url)) from None
+    except TransportError as exc:  # TlsError included
+        raise EsUnavailableError(describe_error(exc, settings.es_url)) from None

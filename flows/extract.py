@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 
-from flows.sources import RawFile, SourceFile, read_file
+from flows.sources import RawFile, SourceFile, printable, read_file
 from transforms.clean import clean_document
 from transforms.record import Article
 
@@ -13,6 +13,7 @@ from transforms.record import Article
 def clean_raw(raw: RawFile, max_bytes: int) -> Article:
     """Clean one read file; read errors and truncation become warnings on the record."""
     article = clean_document(raw.data, raw.uri)
+    article.source = printable(raw.uri)  # the id keeps the real bytes of an undecodable name
     if raw.error:
         article.warnings.append(f"skipped: {raw.error}")
     elif raw.truncated:

@@ -13,11 +13,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from elasticsearch import BadRequestError, Elasticsearch, NotFoundError
+from elasticsearch import ApiError, BadRequestError, Elasticsearch, NotFoundError
 from elasticsearch.helpers import streaming_bulk
 
 from flows.config import Settings
-from flows.templates import KINDS, Templates, put_templates, render_templates, text_analyzer
+from flows.templates import (
+    ENGLISH,
+    FALLBACK,
+    KINDS,
+    Templates,
+    apply_templates,
+    render_templates,
+)
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +119,11 @@ def _create_physical(
         return name
 
 
+def _lost_race(exc: ApiError) -> bool:
+    """Another process gave the alias its write index first (the index was not created)."""
+    return exc.error == "illegal_state_exception" and "more than one write index" in str(exc)
+
+
 def _live_hash(es: Elasticsearch, index: str) -> str | None:
     mapping = es.indices.get_mapping(index=index)[index]["mappings"]
     return mapping.get("_meta", {}).get("mapping_hash")
@@ -120,11 +132,36 @@ def _live_hash(es: Elasticsearch, index: str) -> str | None:
 def ensure_indices(es: Elasticsearch, settings: Settings) -> IndexState:
     """Put the templates (only if changed), create missing indices and aliases, detect drift.
 
-    Idempotent: a second call writes nothing. When a live index was made from different
-    mappings than the templates now describe, `rebuild_needed` is True; call `rebuild`.
+    Idempotent: a second call writes nothing. Safe when several processes call it at once on
+    a fresh prefix: each index is created only if its alias has none, then the alias is read
+    again. When a live index was made from different mappings than the templates now
+    describe, `rebuild_needed` is True; call `rebuild`.
     """
-    templates = render_templates(settings.index_prefix, text_analyzer(es))
-    changed = put_templates(es, templates)
+    templates, changed = apply_templates(es, settings.index_prefix)
+    return _attach(es, settings, templates, changed)
+
+
+def open_indices(es: Elasticsearch, settings: Settings) -> IndexPair:
+    """The aliases to write to, after `ensure_indices` only when they do not exist yet.
+
+    An existing layout is used as it is: a run then needs privileges on its own indices only
+    (no template privileges). Drift from the templates is logged; `rebuild` applies it.
+    """
+    names = aliases(settings)
+    if not all(indices_behind(es, alias) for alias in names.names()):
+        return ensure_indices(es, settings).aliases
+    for analyzer in (ENGLISH, FALLBACK):
+        state = _attach(es, settings, render_templates(settings.index_prefix, analyzer), False)
+        if not state.rebuild_needed:
+            return names
+    log.warning("rebuild needed: %s", "; ".join(state.rebuild_reasons))
+    return names
+
+
+def _attach(
+    es: Elasticsearch, settings: Settings, templates: Templates, changed: bool
+) -> IndexState:
+    """Find or create the write index behind each alias and compare it with `templates`."""
     names = aliases(settings)
     writers: dict[str, str] = {}
     created: list[str] = []
@@ -133,9 +170,15 @@ def ensure_indices(es: Elasticsearch, settings: Settings) -> IndexState:
         alias = names.get(kind)
         behind = indices_behind(es, alias)
         if not behind:
-            writers[kind] = _create_physical(es, templates, kind, alias)
-            created.append(writers[kind])
-            continue
+            try:
+                writers[kind] = _create_physical(es, templates, kind, alias)
+                created.append(writers[kind])
+                continue
+            except ApiError as exc:
+                if not _lost_race(exc):
+                    raise
+            log.info("%s got its write index from another process meanwhile", alias)
+            behind = indices_behind(es, alias)
         writers[kind] = _write_index(alias, behind)
         live, wanted = _live_hash(es, writers[kind]), templates.mapping_hash(kind)
         if live != wanted:

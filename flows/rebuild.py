@@ -1,8 +1,10 @@
 """The rebuild flow: re-process every source file into new index versions, then swap aliases.
 
 Used after a mapping or pipeline change. Searches keep answering from the old indices until
-the single atomic alias swap; if the re-ingest fails, the new indices are dropped and the
-aliases never move.
+the single atomic alias swap. Files that fail on their own (unreadable, empty, refused by the
+mapping) do not stop the swap: they are in the summary and the dead-letter. A systemic failure
+(Elasticsearch down or refusing writes, or no file indexed at all) drops the new indices and
+the aliases never move; so does any failed file with `strict`.
 """
 
 from __future__ import annotations
@@ -13,12 +15,14 @@ from flows.config import get_settings
 from flows.es_client import check_connection, make_client, redact_url
 from flows.indices import IndexPair, rebuild
 from flows.ingest import DEFAULT_OPTIONS, IngestOptions, publish_report, run_batches
-from flows.report import RunReport
+from flows.report import RunAbortedError, RunReport
 from flows.task_runner import build_task_runner
 
 
 @flow(name="rebuild", task_runner=build_task_runner(get_settings()), log_prints=False)
-def rebuild_indices(options: IngestOptions = DEFAULT_OPTIONS, keep_old: int = 1) -> dict:
+def rebuild_indices(
+    options: IngestOptions = DEFAULT_OPTIONS, keep_old: int = 1, strict: bool = False
+) -> dict:
     """Re-ingest `options.source` into fresh indices and swap both aliases to them at once."""
     options = options.model_copy(update={"full_refresh": True})
     settings = get_settings()
@@ -30,9 +34,20 @@ def rebuild_indices(options: IngestOptions = DEFAULT_OPTIONS, keep_old: int = 1)
 
     def fill(targets: IndexPair) -> None:
         report.merge(run_batches(options, settings, targets))
-        if report.failed:
-            raise RuntimeError(f"{report.failed} files failed: the aliases were not moved")
+        if refusal := _refusal(report, strict):
+            raise RunAbortedError(f"{refusal}: the aliases were not moved", report.summary())
 
     state = rebuild(es, settings, fill, keep_old=keep_old)
     logger.info("aliases now point at %s", state.write_indices.names())
     return publish_report(report)
+
+
+def _refusal(report: RunReport, strict: bool) -> str | None:
+    """Why the new indices must not replace the live ones, or None."""
+    if report.systemic_failures:
+        return f"{report.systemic_failures} files failed for the cluster's reasons (5xx, 429, down)"
+    if report.failed and not report.indexed:
+        return f"all {report.failed} files failed"
+    if report.failed and strict:
+        return f"{report.failed} files failed (--strict)"
+    return None

@@ -9,6 +9,18 @@ from typing import Any
 from transforms.record import Article
 
 
+class RunAbortedError(RuntimeError):
+    """A run stopped on a systemic error (Elasticsearch down, refusing); `summary` is what it
+    had done by then."""
+
+    def __init__(self, message: str, summary: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.summary = summary
+
+    def __reduce__(self) -> tuple[type[RunAbortedError], tuple[str, dict[str, Any]]]:
+        return RunAbortedError, (str(self), self.summary)
+
+
 @dataclass
 class RunReport:
     """Counts for one ingest run. Invariant: files_seen == indexed + skipped + failed."""
@@ -25,7 +37,8 @@ class RunReport:
     duplicates_found: int = 0
     per_outlet: Counter[str] = field(default_factory=Counter)
     removals_by_kind: Counter[str] = field(default_factory=Counter)
-    failures: list[dict[str, str]] = field(default_factory=list)
+    failures: list[dict[str, str]] = field(default_factory=list)  # id, source, stage, reason
+    systemic_failures: int = 0  # failed files refused for the cluster's reasons (5xx, 429, down)
     seconds: float = 0.0
 
     def count_articles(self, articles: list[Article]) -> None:
@@ -74,7 +87,10 @@ class RunReport:
             "duplicates_found": self.duplicates_found,
             "per_outlet": dict(self.per_outlet.most_common()),
             "removals_by_kind": dict(self.removals_by_kind.most_common()),
-            "failures": self.failures[:50],
+            "failures": [
+                {k: f[k] for k in ("source", "stage", "reason") if k in f}
+                for f in self.failures[:50]
+            ],
             "seconds": round(self.seconds, 2),
         }
 
@@ -110,6 +126,15 @@ class RunReport:
             *[f"| {kind} | {count} |" for kind, count in s["removals_by_kind"].items()],
         ]
         if self.failures:
-            lines += ["", "## Failures (first 50)", "", "| file | reason |", "|---|---|"]
-            lines += [f"| {f['source']} | {f['reason']} |" for f in self.failures[:50]]
+            lines += [
+                "",
+                "## Failures (first 50)",
+                "",
+                "| file | stage | reason |",
+                "|---|---|---|",
+            ]
+            lines += [
+                f"| {f['source']} | {f.get('stage', '')} | {f['reason']} |"
+                for f in self.failures[:50]
+            ]
         return "\n".join(lines) + "\n"

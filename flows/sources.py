@@ -1,13 +1,16 @@
 """Finding and reading raw files: local folders or any fsspec URL (s3://, gcs://, ...).
 
 When a source root is configured, local paths are confined to it: a path whose `..` segments
-or symlinks lead outside it is refused with a reason instead of being read.
+or symlinks lead outside it is refused with a reason instead of being read. A file or sub-folder
+that cannot be listed (a symlink loop, no permission) is yielded with its `error`, so the run
+counts it as failed instead of stopping or losing it silently.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import logging
+import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +33,12 @@ class SourceFile:
 
     uri: str
     size: int
+    error: str | None = None  # why discovery could not use it (counted as failed)
+
+
+def printable(uri: str) -> str:
+    """`uri` with undecodable bytes of a file name (surrogate escapes) shown as `\\xNN`."""
+    return uri.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +51,13 @@ class RawFile:
     error: str | None = None
 
 
+def _why(exc: Exception) -> str:
+    """The short reason of an OS error; a RuntimeError from `Path.resolve` is a symlink loop."""
+    if isinstance(exc, RuntimeError):
+        return "symlink loop"
+    return getattr(exc, "strerror", None) or str(exc)
+
+
 def _is_local(source: str) -> bool:
     return "://" not in source or source.startswith("file://")
 
@@ -49,11 +65,22 @@ def _is_local(source: str) -> bool:
 def resolve_local_root(source: str, allowed_root: Path | None) -> Path:
     """The real folder or file to read, refusing anything outside `allowed_root`."""
     raw = source.removeprefix("file://")
-    path = Path(raw).expanduser().resolve()  # resolves '..' and symlinks before the check
-    if not path.exists():
+    try:
+        path = Path(raw).expanduser().resolve()  # resolves '..' and symlinks before the check
+        found = path.exists()
+    except (OSError, RuntimeError) as exc:  # no permission on a parent folder, a symlink loop
+        raise SourceError(f"source {raw} is not readable: {_why(exc)}") from None
+    if not found:
         raise SourceError(f"source not found: {raw}")
     if allowed_root is not None and not path.is_relative_to(allowed_root.resolve()):
         raise SourceError(f"source {path} is outside the source root {allowed_root.resolve()}")
+    try:
+        if path.is_dir():
+            os.scandir(path).close()
+        else:
+            path.open("rb").close()
+    except OSError as exc:
+        raise SourceError(f"source {raw} is not readable: {_why(exc)}") from None
     return path
 
 
@@ -97,21 +124,46 @@ def discover(
             yield SourceFile(uri=f"{protocol}://{path}", size=int(info.get("size") or 0))
 
 
+def _walk(root: Path) -> list[tuple[Path, str | None]]:
+    """(path, None) for every non-folder entry under `root`, (folder, reason) for the folders
+    that could not be listed; sorted by path."""
+    if root.is_file():
+        return [(root, None)]
+    found: list[tuple[Path, str | None]] = []
+
+    def unlistable(error: OSError) -> None:
+        found.append((Path(error.filename), f"unreadable folder: {error.strerror or error}"))
+
+    for folder, _, names in os.walk(root, onerror=unlistable):  # symlinked folders: not entered
+        found += [(Path(folder, name), None) for name in names]
+    return sorted(found, key=lambda entry: entry[0])
+
+
 def _discover_local(root: Path, include: Sequence[str]) -> Iterator[SourceFile]:
-    candidates = [root] if root.is_file() else sorted(p for p in root.rglob("*"))
-    for path in candidates:
+    inside = root if root.is_dir() else root.parent
+    for path, error in _walk(root):
+        if error is not None:
+            yield SourceFile(uri=str(path), size=0, error=error)
+            continue
         if not _matches(path.name, include):
             continue
-        real = path.resolve()
-        if path.is_symlink() and not real.is_relative_to(root if root.is_dir() else root.parent):
-            log.warning("skipping %s: symlink leads outside the source root", path)
-            continue
-        if real.is_file():
-            yield SourceFile(uri=str(path), size=real.stat().st_size)
+        try:
+            real = path.resolve(strict=True)
+            if path.is_symlink() and not real.is_relative_to(inside):
+                log.warning(
+                    "skipping %s: symlink leads outside the source root", printable(str(path))
+                )
+                continue
+            if real.is_file():
+                yield SourceFile(uri=str(path), size=real.stat().st_size)
+        except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop (Python < 3.13)
+            yield SourceFile(uri=str(path), size=0, error=f"unreadable: {_why(exc)}")
 
 
 def read_file(file: SourceFile, max_bytes: int) -> RawFile:
     """Read at most `max_bytes` (+1 to detect truncation); errors become a reason, not a raise."""
+    if file.error:
+        return RawFile(uri=file.uri, data=b"", error=file.error)
     try:
         with fsspec.open(file.uri, "rb") as handle:
             data = handle.read(max_bytes + 1)

@@ -3,6 +3,8 @@
 `mappings/settings.json` is a component template shared by both index templates;
 `mappings/articles.json` and `mappings/paragraphs.json` are composable index templates whose
 text fields name the analyzer as the placeholder "$text_analyzer", filled in at setup.
+Whether the cluster has the "english" analyzer is learnt from the template upload itself (it
+validates the mappings), so setup needs no cluster privilege beyond the templates'.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 from typing import Any
 
-from elasticsearch import ApiError, Elasticsearch, NotFoundError
+from elasticsearch import BadRequestError, Elasticsearch, NotFoundError
 
 log = logging.getLogger(__name__)
 
@@ -28,18 +30,6 @@ FALLBACK = "standard"
 def load_json(name: str) -> dict[str, Any]:
     """A JSON file of the `mappings` package."""
     return json.loads(files("mappings").joinpath(name).read_text(encoding="utf-8"))
-
-
-def text_analyzer(es: Elasticsearch) -> str:
-    """ "english" when the cluster has it (analysis-common), else "standard"."""
-    try:
-        es.indices.analyze(analyzer=ENGLISH, text="probing")
-    except ApiError as exc:
-        if exc.meta.status != 400:
-            raise
-        log.info("cluster has no %r analyzer; text fields use %r", ENGLISH, FALLBACK)
-        return FALLBACK
-    return ENGLISH
 
 
 def _fill(node: Any, analyzer: str) -> Any:
@@ -130,3 +120,21 @@ def put_templates(es: Elasticsearch, templates: Templates) -> bool:
             "index templates for %s written (analyzer %s)", templates.prefix, templates.analyzer
         )
     return changed
+
+
+def _unknown_analyzer(exc: BadRequestError, analyzer: str) -> bool:
+    return f"analyzer [{analyzer}] has not been configured" in json.dumps(exc.body, default=str)
+
+
+def apply_templates(es: Elasticsearch, prefix: str) -> tuple[Templates, bool]:
+    """Put the templates rendered with "english", or with "standard" when the cluster refuses
+    "english" (no analysis-common); returns them and whether anything was written."""
+    try:
+        templates = render_templates(prefix, ENGLISH)
+        return templates, put_templates(es, templates)
+    except BadRequestError as exc:
+        if not _unknown_analyzer(exc, ENGLISH):
+            raise
+    log.info("cluster has no %r analyzer; text fields use %r", ENGLISH, FALLBACK)
+    templates = render_templates(prefix, FALLBACK)
+    return templates, put_templates(es, templates)

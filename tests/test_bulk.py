@@ -128,7 +128,16 @@ def test_mapping_failure_goes_to_dead_letter(
     assert letter["source"] == "inbox/a2.txt"
     assert "word_count" in letter["reason"] and "many" not in letter["reason"]
     assert letter["error_type"] in {"document_parsing_exception", "mapper_parsing_exception"}
-    assert set(letter) == {"_id", "_index", "status", "error_type", "reason", "source", "at"}
+    assert set(letter) == {
+        "_id",
+        "_index",
+        "status",
+        "error_type",
+        "reason",
+        "stage",
+        "source",
+        "at",
+    }
     assert report.failures == [{**letter, "id": "a2"}]
 
     fixed = index_articles(es, settings, corpus())  # the corrected file goes in next time

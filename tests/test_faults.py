@@ -34,6 +34,7 @@ from flows.config import Settings, get_settings
 from flows.indices import ensure_indices
 from flows.ingest import IngestOptions, ingest
 from flows.local_es import LocalElasticsearch, LocalEsError
+from flows.report import RunAbortedError
 from flows.sources import SourceFile
 from tests.conftest import delete_prefixed
 from transforms.clean import clean_document
@@ -213,8 +214,13 @@ def test_es_killed_mid_run_fails_cleanly_then_rerun_indexes_everything_once(
         summary = state.result()
         assert_balanced(summary)
         assert summary["failed"] > 0
-    else:
+    else:  # one line naming the cause, with what was done before (item 8 of issue 22)
         assert state.is_failed(), state
+        aborted = state.result(raise_on_failure=False)
+        assert isinstance(aborted, RunAbortedError), repr(aborted)
+        assert str(aborted).startswith("run stopped: Cannot reach Elasticsearch"), str(aborted)
+        assert "\n" not in str(aborted)
+        assert set(aborted.summary) >= {"files_seen", "indexed", "skipped", "failed"}
     log.info("killed after %s index ops; run ended %s", killed["index_total"], state.type)
 
     crash_server.start()  # same data folder: what was acknowledged survived the crash

@@ -12,9 +12,9 @@ from flows.indices import ensure_indices
 from flows.templates import (
     ANALYZER_PLACEHOLDER,
     KINDS,
+    apply_templates,
     put_templates,
     render_templates,
-    text_analyzer,
 )
 from tests.article_samples import corpus
 from transforms.es_documents import article_document, document_fingerprint, paragraph_documents
@@ -128,8 +128,9 @@ def test_strict_mapping_refuses_unknown_fields(es: Elasticsearch, settings: Sett
 def test_analyzer_probe_matches_what_the_cluster_accepts(
     es: Elasticsearch, settings: Settings
 ) -> None:
-    """The english rendering works where the probe finds english, and fails where it does not."""
-    chosen = text_analyzer(es)
+    """The english rendering works where the template upload took english, and fails where it
+    fell back to standard (no cluster-level `_analyze`, which needs cluster `manage`)."""
+    chosen = apply_templates(es, settings.index_prefix)[0].analyzer
     english = render_templates(settings.index_prefix, "english")
     body = english.indices["paragraphs"]["template"]
     name = f"{settings.index_prefix}-english-probe"

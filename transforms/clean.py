@@ -43,7 +43,8 @@ def document_id(source: str) -> str:
     """Stable id: sha1 hex of the normalised source.
 
     URLs lose their fragment and get a lower-case scheme and host; paths use forward slashes
-    and are normalised (``a/./b`` = ``a/b``). The same source string always gives the same id.
+    and are normalised (``a/./b`` = ``a/b``). The same source string always gives the same id;
+    a file name's undecodable bytes (surrogate escapes) hash as the bytes they stand for.
     """
     if "://" in source:
         parts = urlsplit(source.strip())
@@ -52,7 +53,7 @@ def document_id(source: str) -> str:
         )
     else:
         normal = posixpath.normpath(source.strip().replace("\\", "/"))
-    return hashlib.sha1(normal.encode("utf-8")).hexdigest()
+    return hashlib.sha1(normal.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def _format_from_name(source: str) -> str | None:
