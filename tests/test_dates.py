@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
-from transforms.dates import parse_date_line, parse_iso, split_dateline
+from transforms.dates import find_date_in_line, parse_date_line, parse_iso, split_dateline
 
 
 @pytest.mark.parametrize(
@@ -78,4 +80,222 @@ def test_split_dateline(paragraph: str, dateline: str, iso: str | None, rest: st
     ["Trump, who won in November 2024, said – nothing.", "The council met on Monday."],
 )
 def test_no_dateline_in_ordinary_sentences(paragraph: str) -> None:
+    assert split_dateline(paragraph) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "iso", "precision"),
+    [
+        ("April 2, 2025 6:40 PM UTC", "2025-04-02T18:40:00+00:00", "minute"),
+        ("Published 9 April 2025", "2025-04-09T00:00:00+00:00", "day"),
+        ("Updated: Sept. 21, 2023", "2023-09-21T00:00:00+00:00", "day"),
+        ("Wed 18 Jun 2025 06.00 BST", "2025-06-18T05:00:00+00:00", "minute"),
+        ("Thursday 3 October 2024 22.10 CEST", "2024-10-03T20:10:00+00:00", "minute"),
+        ("2 Jan 2025 8:05 p.m. ET", "2025-01-03T01:05:00+00:00", "minute"),
+        ("Oct 1, 2024, 11:20 AM PT", "2024-10-01T19:20:00+00:00", "minute"),
+        ("5 May 2024 09:00 +02:00", "2024-05-05T07:00:00+00:00", "minute"),
+        # German
+        ("21. Februar 2025, 09:47 Uhr", "2025-02-21T09:47:00+00:00", "minute"),
+        ("Veröffentlicht am 03.11.2024 um 17:20 Uhr", "2024-11-03T17:20:00+00:00", "minute"),
+        ("Freitag, 21. Februar 2025", "2025-02-21T00:00:00+00:00", "day"),
+        ("Sa., 4. Jan. 2025", "2025-01-04T00:00:00+00:00", "day"),
+        ("Oktober 2023", "2023-10-01T00:00:00+00:00", "month"),
+        # French
+        ("Publié le 18 juin 2025 à 06h45", "2025-06-18T06:45:00+00:00", "minute"),
+        ("Mis à jour le 1er décembre 2024", "2024-12-01T00:00:00+00:00", "day"),
+        ("mercredi 5 février 2025", "2025-02-05T00:00:00+00:00", "day"),
+        # Spanish
+        ("18 de junio de 2025, 06:45 CET", "2025-06-18T05:45:00+00:00", "minute"),
+        ("Actualizado el 2 de enero de 2025 a las 13:05", "2025-01-02T13:05:00+00:00", "minute"),
+        # Italian
+        ("Pubblicato il 18 giugno 2025", "2025-06-18T00:00:00+00:00", "day"),
+        ("venerdì 4 ottobre 2024 alle 21:30", "2024-10-04T21:30:00+00:00", "minute"),
+        # Portuguese
+        ("Publicado em 9 de abril de 2025 às 14h10", "2025-04-09T14:10:00+00:00", "minute"),
+        ("Atualizado 3 set 2024", "2024-09-03T00:00:00+00:00", "day"),
+        # Dutch
+        ("18 juni 2025 om 06:45", "2025-06-18T06:45:00+00:00", "minute"),
+        ("Gepubliceerd op 2 okt. 2024", "2024-10-02T00:00:00+00:00", "day"),
+        # Polish
+        ("18 czerwca 2025, 06:45", "2025-06-18T06:45:00+00:00", "minute"),
+        (
+            "Opublikowano: 4 października 2024 r., godz. 21:30",
+            "2024-10-04T21:30:00+00:00",
+            "minute",
+        ),
+        # numeric: ISO always, otherwise day first
+        ("2025-06-18", "2025-06-18T00:00:00+00:00", "day"),
+        ("18.06.2025 06:45", "2025-06-18T06:45:00+00:00", "minute"),
+        ("04/10/2024", "2024-10-04T00:00:00+00:00", "day"),
+        ("Mittwoch, 18.06.2025 | 06:45 Uhr", "2025-06-18T06:45:00+00:00", "minute"),
+        ("2025-06-18 06:45:00+02", "2025-06-18T04:45:00+00:00", "minute"),
+        ("maj 2025", "2025-05-01T00:00:00+00:00", "month"),
+        ("Sept. 2025", "2025-09-01T00:00:00+00:00", "month"),
+    ],
+)
+def test_parse_date_line_in_eight_languages(line: str, iso: str, precision: str) -> None:
+    parsed = parse_date_line(line)
+    assert parsed is not None, line
+    assert (parsed.iso, parsed.precision) == (iso, precision)
+
+
+def test_numeric_dates_are_month_first_only_for_us_english() -> None:
+    us = parse_date_line("04/10/2024", languages=["en-US"])
+    assert us is not None and us.iso == "2024-04-10T00:00:00+00:00"
+    unambiguous = parse_date_line("25/10/2024", languages=["en-US"])
+    assert unambiguous is not None and unambiguous.iso == "2024-10-25T00:00:00+00:00"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Published: 9 April 2025 | Updated: 10 April 2025",
+        "Updated 10 April 2025 · Published 9 April 2025",
+        "Aktualisiert am 10.04.2025 | Veröffentlicht am 09.04.2025",
+        "Mis à jour le 10 avril 2025 - Publié le 9 avril 2025",
+    ],
+)
+def test_published_wins_over_updated(line: str) -> None:
+    parsed = parse_date_line(line)
+    assert parsed is not None and parsed.iso == "2025-04-09T00:00:00+00:00"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Last updated 5 hours ago",
+        "3 days ago",
+        "vor 2 Stunden",
+        "Aktualisiert vor 35 Minuten",
+        "il y a 4 jours",
+        "hace 2 días",
+        "2 ore fa",
+        "há 3 horas",
+        "3 uur geleden",
+        "5 godzin temu",
+        "Yesterday at 14:20",
+        "heute, 10:32 Uhr",
+        "Today 09:15 GMT",
+        "May",
+        "Sun",
+        "2024",
+        "Top 10 films of 2024",
+        "Poison Set 2020 Stadium Tour",
+        "Ago 2024",
+        "Updated 14:35",
+    ],
+)
+def test_relative_and_partial_stamps_give_no_date(line: str) -> None:
+    assert parse_date_line(line) is None
+    assert find_date_in_line(line) is None
+
+
+def test_dates_after_the_file_are_rejected() -> None:
+    when = datetime(2025, 4, 9, 12, tzinfo=UTC)
+    assert parse_date_line("11 April 2025", not_after=when) is None
+    assert find_date_in_line("By Jane Roe | 11 April 2025", not_after=when) is None
+    # one day of slack for time zones and late stamps, naive limits are UTC
+    assert parse_date_line("10 April 2025", not_after=when) is not None
+    assert parse_date_line("2025-04-12", not_after=datetime(2025, 4, 9)) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "iso", "precision", "printed"),
+    [
+        (
+            "Posted on June 3, 2025 by Jane Roe",
+            "2025-06-03T00:00:00+00:00",
+            "day",
+            "June 3, 2025",
+        ),
+        ("By Jane Roe | June 3, 2025", "2025-06-03T00:00:00+00:00", "day", "June 3, 2025"),
+        ("Jane Roe · 4 min read · Jun 3, 2025", "2025-06-03T00:00:00+00:00", "day", "Jun 3, 2025"),
+        (
+            "Von Max Muster, 3. Juni 2025, 14:35 Uhr",
+            "2025-06-03T14:35:00+00:00",
+            "minute",
+            "3. Juni 2025, 14:35",
+        ),
+        (
+            "Por Ana Ruiz | Madrid | 3 de junio de 2025 - 10:32 CET",
+            "2025-06-03T09:32:00+00:00",
+            "minute",
+            "3 de junio de 2025 - 10:32 CET",
+        ),
+        ("Anna Nowak, 3 czerwca 2025", "2025-06-03T00:00:00+00:00", "day", "3 czerwca 2025"),
+        ("Di Marco Rossi, giugno 2025", "2025-06-01T00:00:00+00:00", "month", "giugno 2025"),
+        ("Weekly notes (03/06/25)", "2025-06-03T00:00:00+00:00", "day", "03/06/25"),
+        ("Filed on 3 June 2025.", "2025-06-03T00:00:00+00:00", "day", "3 June 2025"),
+    ],
+)
+def test_find_date_in_line(line: str, iso: str, precision: str, printed: str) -> None:
+    found = find_date_in_line(line)
+    assert found is not None
+    date, text = found
+    assert (date.iso, date.precision, text) == (iso, precision, printed)
+    assert text in line
+    assert parse_date_line(line) is None  # names make it a byline, not a date line
+
+
+def test_find_date_in_line_skips_long_lines() -> None:
+    line = "The council, which met " + "again and " * 12 + "on 3 June 2025, voted."
+    assert find_date_in_line(line) is None
+
+
+def test_given_language_reads_its_own_abbreviations() -> None:
+    spanish = parse_date_line("3 mar 2025", languages=["es"])
+    assert spanish is not None and spanish.iso == "2025-03-03T00:00:00+00:00"
+    assert parse_date_line("3 mei 2025", languages=["nl"]) is not None
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "dateline", "org", "iso", "rest"),
+    [
+        (
+            "BERLIN (dpa) – Die Regierung tagte.",
+            "BERLIN (dpa)",
+            "dpa",
+            None,
+            "Die Regierung tagte.",
+        ),
+        ("PARIS (AFP) - Le conseil a voté.", "PARIS (AFP)", "AFP", None, "Le conseil a voté."),
+        ("(Reuters) - Ministers met.", "(Reuters)", "Reuters", None, "Ministers met."),
+        ("WARSZAWA (PAP) - Rząd zebrał się.", "WARSZAWA (PAP)", "PAP", None, "Rząd zebrał się."),
+        (
+            "Berlin, 12. März 2024 – Die Regierung tagte.",
+            "Berlin, 12. März 2024",
+            None,
+            "2024-03-12T00:00:00+00:00",
+            "Die Regierung tagte.",
+        ),
+        (
+            "Madrid, 7 de marzo de 2024 (EFE).- El Gobierno aprobó.",
+            "Madrid, 7 de marzo de 2024 (EFE)",
+            "EFE",
+            "2024-03-07T00:00:00+00:00",
+            "El Gobierno aprobó.",
+        ),
+        (
+            "LONDON (Reuters) - Ministers met.",
+            "LONDON (Reuters)",
+            "Reuters",
+            None,
+            "Ministers met.",
+        ),
+    ],
+)
+def test_split_wire_datelines(
+    paragraph: str, dateline: str, org: str | None, iso: str | None, rest: str
+) -> None:
+    found = split_dateline(paragraph)
+    assert found is not None
+    assert (found.text, found.org, found.rest) == (dateline, org, rest)
+    assert (found.date.iso if found.date else None) == iso
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    ["Ministers (and others) - met.", "Der Rat, der im März 2024 tagte, sagte – nichts."],
+)
+def test_no_wire_dateline_in_ordinary_sentences(paragraph: str) -> None:
     assert split_dateline(paragraph) is None
