@@ -215,3 +215,57 @@ def test_inline_html_captions_and_embeds_go_to_the_audit() -> None:
 def test_text_without_tags_is_untouched() -> None:
     text = "A < B and C > D are comparisons, not tags.\n"
     assert strip_inline_html(text) == (text, [])
+
+
+def test_setext_headline_and_wrapped_lines_of_html2text_style() -> None:
+    wrapped = []
+    for paragraph in BODY:
+        words, line = paragraph.split(), ""
+        for word in words:
+            if len(line) + len(word) + 1 > 70:
+                wrapped.append(line)
+                line = word
+            else:
+                line = f"{line} {word}".strip()
+        wrapped += [line, ""]
+    text = "\n".join([TITLE, "=" * len(TITLE), "", *wrapped] * 1)
+    filler = "\n".join(f"Note {n} of the archive, kept for the record." for n in range(8))
+    article = _clean(text + "\n" + filler + "\n", "wrapped.md")
+    assert article.title == TITLE
+    assert [p.text for p in article.paragraphs][:3] == BODY
+
+
+def test_the_largest_prose_run_is_the_article_not_a_teaser_above_it() -> None:
+    teaser = (
+        "A teaser paragraph from another story that sits in the page header, long enough "
+        "to read as prose, about a ferry timetable change on the western coast."
+    )
+    menu = "\n".join(f"* [Section {n}](/s/{n})" for n in range(20))
+    text = f"{teaser}\n\n{menu}\n\n## {TITLE}\n\n" + "\n\n".join(BODY * 2) + "\n"
+    article = _clean(text, "teaser.md")
+    assert article.title == TITLE
+    assert teaser not in article.body
+    assert article.paragraphs[0].text == BODY[0]
+
+
+def test_names_linked_to_author_pages_are_the_authors() -> None:
+    text = (
+        f"# {TITLE}\n\n"
+        "By [Jana Beispiel](https://tribune.example/author/jana-beispiel), a reporter who "
+        "covers the harbour, and [Tom Muster](/profile/tom-muster)\n\n" + "\n\n".join(BODY)
+    )
+    article = _clean(text, "linked.md")
+    assert article.authors == ["Jana Beispiel", "Tom Muster"]
+    assert article.byline is not None and article.byline.startswith("By Jana Beispiel")
+
+
+def test_comment_heading_ends_the_article() -> None:
+    comments = "\n\n".join(
+        f"Reader {n} wrote that the strike was long overdue and that the port had ignored "
+        f"its workers for years, which is why the walkout has such wide support."
+        for n in range(4)
+    )
+    text = f"# {TITLE}\n\n" + "\n\n".join(BODY) + "\n\n## 4 comments\n\n" + comments + "\n"
+    article = _clean(text, "comments.md")
+    assert [p.text for p in article.paragraphs] == BODY
+    assert "4 comments" in _kinds(article)["comments"]
