@@ -8,21 +8,24 @@ import os
 # and OpenBLAS's own threads on top halve spaCy's per-core NER speed.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
+import functools
 import json
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from typing import Any
 
 import typer
-from elasticsearch import NotFoundError
+from elasticsearch import ApiError, NotFoundError
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
 from flows import local_es, sources
-from flows.config import get_settings
+from flows.config import Settings, get_settings
 from flows.dead_letter import DeadLetter, DeadLetterError
 from flows.es_client import EsUnavailableError, check_connection, make_client
 
@@ -43,8 +46,24 @@ console = Console(stderr=True)
 
 def fail(message: str, code: int = 2) -> typer.Exit:
     """Print one clear line on stderr and return the exit to raise."""
-    console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
+
+
+def one_line_api_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """An error answered by Elasticsearch (e.g. a missing privilege) is one line, exit 2."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from flows.security import describe_api_error
+
+        try:
+            return command(*args, **kwargs)
+        except ApiError as exc:
+            logging.getLogger(__name__).debug("Elasticsearch error", exc_info=True)
+            raise fail(describe_api_error(exc)) from None
+
+    return wrapper
 
 
 @contextmanager
@@ -108,6 +127,7 @@ def extract(
 
 
 @app.command()
+@one_line_api_errors
 def run(
     source: str = typer.Argument("data/samples", help="Folder, file or fsspec URL to ingest"),
     full_refresh: bool = typer.Option(False, help="Re-process unchanged files too"),
@@ -138,6 +158,7 @@ def run(
 
 
 @app.command()
+@one_line_api_errors
 def rebuild(
     source: str = typer.Argument(..., help="Every source file, to re-process into new indices"),
     keep_old: int = typer.Option(1, help="Old index versions to keep after the swap"),
@@ -185,6 +206,7 @@ def _iso_date(value: str | None) -> date | None:
 
 
 @app.command("search")
+@one_line_api_errors
 def search_command(
     query: str = typer.Argument(..., help="Words to find (empty string: everything, newest first)"),
     outlet: str | None = typer.Option(None, help="Outlet name or id"),
@@ -217,12 +239,16 @@ def search_command(
 
 
 @app.command()
+@one_line_api_errors
 def setup(
     skip_kibana: bool = typer.Option(
         False, "--skip-kibana", help="Only Elasticsearch: templates, indices and aliases"
     ),
     wait: float = typer.Option(
         0.0, "--wait", min=0, metavar="SECONDS", help="Wait up to SECONDS for Kibana first"
+    ),
+    security: bool = typer.Option(
+        False, "--security", help="Also store the roles and print writer/reader API keys (admin)"
     ),
 ) -> None:
     """Apply index templates, create indices and aliases, and import the Kibana objects."""
@@ -237,6 +263,8 @@ def setup(
         raise fail(str(exc)) from None
     for line in describe_indices(settings, version, state):
         typer.echo(line)
+    if security:
+        _setup_security(settings)
     if skip_kibana:
         typer.echo("Kibana: skipped (--skip-kibana)")
         return
@@ -247,6 +275,23 @@ def setup(
     typer.echo(f"Kibana: {result.success_count} objects imported (overwrite)")
     for warning in result.warnings:
         typer.echo(f"Kibana warning: {warning}")
+
+
+def _setup_security(settings: Settings) -> None:
+    """Store the roles and print the API keys once, on stdout only (never logged)."""
+    from flows.security import SecuritySetupError, apply_security
+
+    es = make_client(settings)
+    try:
+        result = apply_security(es, settings.index_prefix)
+    except SecuritySetupError as exc:
+        raise fail(str(exc)) from None
+    finally:
+        es.close()
+    typer.echo(f"roles: {', '.join(result.roles)}")
+    for kind, key in result.api_keys.items():
+        use = "run and rebuild" if kind == "writer" else "search and Kibana users"
+        typer.echo(f"{kind} API key (NEWSINDEX_ES_API_KEY for {use}; shown once): {key}")
 
 
 @local_es_app.command("start")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 from typing import Any
 
-from elasticsearch import ApiError, Elasticsearch, NotFoundError
+from elasticsearch import Elasticsearch, NotFoundError
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +23,7 @@ KINDS = ("articles", "paragraphs")
 ANALYZER_PLACEHOLDER = "$text_analyzer"
 ENGLISH = "english"
 FALLBACK = "standard"
+ANALYSIS_MODULE = "analysis-common"  # where the "english" analyzer comes from
 
 
 def load_json(name: str) -> dict[str, Any]:
@@ -31,15 +32,20 @@ def load_json(name: str) -> dict[str, Any]:
 
 
 def text_analyzer(es: Elasticsearch) -> str:
-    """ "english" when the cluster has it (analysis-common), else "standard"."""
-    try:
-        es.indices.analyze(analyzer=ENGLISH, text="probing")
-    except ApiError as exc:
-        if exc.meta.status != 400:
-            raise
-        log.info("cluster has no %r analyzer; text fields use %r", ENGLISH, FALLBACK)
-        return FALLBACK
-    return ENGLISH
+    """ "english" when the node has the analysis-common module, else "standard".
+
+    Read from the node's module list (cluster `monitor`), not by a cluster-level `_analyze`,
+    which needs cluster `manage`.
+    """
+    info = es.nodes.info(
+        node_id="_local", metric="plugins", filter_path="nodes.*.modules.name,nodes.*.plugins.name"
+    )
+    node = next(iter(info["nodes"].values()))
+    names = {item["name"] for item in node.get("modules", []) + node.get("plugins", [])}
+    if ANALYSIS_MODULE in names:
+        return ENGLISH
+    log.info("node has no %s module; text fields use %r", ANALYSIS_MODULE, FALLBACK)
+    return FALLBACK
 
 
 def _fill(node: Any, analyzer: str) -> Any:
