@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -250,6 +251,9 @@ def setup(
     security: bool = typer.Option(
         False, "--security", help="Also store the roles and print writer/reader API keys (admin)"
     ),
+    keys_dir: Path | None = typer.Option(
+        None, "--keys-dir", help="With --security: write the keys as secret files here instead"
+    ),
 ) -> None:
     """Apply index templates, create indices and aliases, and import the Kibana objects."""
     from flows.indices import IndexLayoutError
@@ -264,7 +268,7 @@ def setup(
     for line in describe_indices(settings, version, state):
         typer.echo(line)
     if security:
-        _setup_security(settings)
+        _setup_security(settings, keys_dir)
     if skip_kibana:
         typer.echo("Kibana: skipped (--skip-kibana)")
         return
@@ -277,8 +281,9 @@ def setup(
         typer.echo(f"Kibana warning: {warning}")
 
 
-def _setup_security(settings: Settings) -> None:
-    """Store the roles and print the API keys once, on stdout only (never logged)."""
+def _setup_security(settings: Settings, keys_dir: Path | None) -> None:
+    """Store the roles; print the API keys once on stdout (never logged), or write each to
+    `keys_dir/{writer,reader}/NEWSINDEX_ES_API_KEY` (a NEWSINDEX_SECRETS_DIR folder, mode 0600)."""
     from flows.security import SecuritySetupError, apply_security
 
     es = make_client(settings)
@@ -290,6 +295,14 @@ def _setup_security(settings: Settings) -> None:
         es.close()
     typer.echo(f"roles: {', '.join(result.roles)}")
     for kind, key in result.api_keys.items():
+        if keys_dir is not None:
+            folder = keys_dir / kind
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            secret = folder / "NEWSINDEX_ES_API_KEY"
+            secret.touch(mode=0o600)
+            secret.write_text(key)
+            typer.echo(f"{kind} API key written to {secret}")
+            continue
         use = "run and rebuild" if kind == "writer" else "search and Kibana users"
         typer.echo(f"{kind} API key (NEWSINDEX_ES_API_KEY for {use}; shown once): {key}")
 
