@@ -13,6 +13,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Elasticsearch index names: lowercase, no leading -_+, none of \/*?"<>| space , #
 _INDEX_PREFIX = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
+# Names of things newsindex looks up (a spaCy package, a Prefect work pool): no paths, no spaces.
+_PLAIN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 
 
 class Settings(BaseSettings):
@@ -74,6 +76,16 @@ class Settings(BaseSettings):
             raise ValueError(
                 "must be lowercase letters, digits, '_', '-' or '.', start with a letter or digit, "
                 f"and be at most 64 characters (got {value!r})"
+            )
+        return value
+
+    @field_validator("spacy_model", "work_pool")
+    @classmethod
+    def _plain_name(cls, value: str) -> str:
+        """A package or pool name, never a path (spaCy would load a model folder from disk)."""
+        if not _PLAIN_NAME.match(value) or ".." in value:
+            raise ValueError(
+                f"must be a plain name: letters, digits, '_', '-' or '.', no path (got {value!r})"
             )
         return value
 
