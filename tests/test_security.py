@@ -41,6 +41,7 @@ from flows.config import Settings, get_settings
 from flows.dead_letter import DeadLetter
 from flows.es_client import EsUnavailableError, check_connection, make_client
 from flows.ingest import IngestOptions, ingest
+from flows.security import role_definitions
 from flows.setup import setup_elasticsearch
 from flows.sources import SourceError, discover, validate_source
 from tests.secure_es import SecuredServer
@@ -534,3 +535,21 @@ def test_user_given_names_are_validated_before_any_request(
 @pytest.mark.parametrize("field", ["spacy_model", "work_pool"])
 def test_default_names_are_plain(field: str) -> None:
     Settings(_env_file=None, **{field: Settings.model_fields[field].default})
+
+
+def test_role_definitions_are_least_privilege_per_prefix() -> None:
+    """Every index pattern is under the prefix; no role has cluster `manage` or `all`; only the
+    admin may write templates; the reader sees the two aliases only."""
+    roles = role_definitions("acme")
+    assert set(roles) == {"acme_admin", "acme_writer", "acme_reader"}
+    for body in roles.values():
+        assert not {"manage", "all"} & set(body["cluster"])
+        for grant in body["indices"]:
+            assert all(name.startswith("acme-") for name in grant["names"])
+            assert "all" not in grant["privileges"]
+        assert "{prefix}" not in json.dumps(body)
+    assert "manage_index_templates" in roles["acme_admin"]["cluster"]
+    assert "manage_index_templates" not in roles["acme_writer"]["cluster"]
+    [reader] = roles["acme_reader"]["indices"]
+    assert reader["names"] == ["acme-articles", "acme-paragraphs"]
+    assert set(reader["privileges"]) == {"read", "view_index_metadata"}
