@@ -194,6 +194,8 @@ def test_the_reader_cannot_write(
     line = _assert_one_clean_line(output, secured_es)
     assert line.startswith("error: Elasticsearch refused the request: HTTP 403")
     assert "is unauthorized for user [secured-reader]" in line and "privileges [" in line
+    code, output = _cli(monkeypatch, secured_es.env("reader"), ["search", ""])
+    assert code == 0 and "matching articles" in output, output
 
 
 def test_the_writer_cannot_change_templates(secured_es: SecuredServer) -> None:
@@ -225,7 +227,7 @@ def test_another_prefix_cannot_touch_these_indices(
 
 
 def test_setup_security_stores_roles_and_prints_keys_or_says_why_not(
-    secured_es: SecuredServer, monkeypatch: pytest.MonkeyPatch
+    secured_es: SecuredServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """Against the secured node with the fixture's superuser. The minimal distribution cannot
     store native roles or API keys: one line saying so. Elsewhere the printed keys must work."""
@@ -240,6 +242,10 @@ def test_setup_security_stores_roles_and_prints_keys_or_says_why_not(
         assert len(error) == 1 and "Traceback" not in output
         assert "could not store role secured_admin" in error[0]
         assert "file-based roles" in error[0]
+        keys_dir = tmp_path / "keys"
+        args = ["setup", "--skip-kibana", "--security", "--keys-dir", str(keys_dir)]
+        code, output = _cli(monkeypatch, env, args)
+        assert code == 2 and not keys_dir.exists()  # nothing half-written
         return
     assert code == 0, output
     keys = {
