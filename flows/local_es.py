@@ -2,12 +2,13 @@
 
 Uses Elasticsearch's minimal distribution from Maven Central (fetched with `mvn`, cached in
 ~/.m2), a Java 21+ runtime found on the machine, and, when running as root, an unprivileged
-system user (Elasticsearch refuses to run as root). Security is off and it listens on
-loopback only: this is a development server, never a production one.
+system user (Elasticsearch refuses to run as root). By default security is off and it listens
+on loopback only: this is a development server, never a production one.
 
-With `security=Security(...)` it runs secured instead, as the tests' secured fixture does: HTTP TLS
-from a CA made by `bin/elasticsearch-certutil` in its own config folder, file-realm users (made
-with `bin/elasticsearch-users`) and file-based roles (`config/roles.yml`).
+With `security=Security(...)` it runs secured instead (the tests' secured fixture): HTTP TLS from
+a CA made by `bin/elasticsearch-certutil` in its own config folder, file-realm users (made with
+`bin/elasticsearch-users`, whose command line carries their throwaway passwords) and file-based
+roles (`config/roles.yml`).
 """
 
 from __future__ import annotations
