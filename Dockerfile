@@ -13,10 +13,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 # An unprivileged user with a home: Prefect keeps its profile and the UI's static files in
 # ~/.prefect. /var/lib/newsindex holds run state (the dead-letter file); compose mounts a
-# named volume there, which starts out owned by this user.
+# named volume there, which starts out owned by this user; so does /var/lib/newsindex-keys
+# (the API keys written by `setup --security`, readable by this user only).
 RUN groupadd --system --gid 10001 app \
     && useradd --system --uid 10001 --gid app --create-home --home-dir /home/app app \
-    && install -d -o app -g app /var/lib/newsindex
+    && install -d -o app -g app /var/lib/newsindex \
+    && install -d -o app -g app -m 700 /var/lib/newsindex-keys
 
 WORKDIR /app
 

@@ -8,21 +8,25 @@ import os
 # and OpenBLAS's own threads on top halve spaCy's per-core NER speed.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
+import functools
 import json
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
+from typing import Any
 
 import typer
 from elasticsearch import ApiError, NotFoundError, TransportError
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
 from flows import local_es, sources
-from flows.config import get_settings
+from flows.config import Settings, get_settings
 from flows.dead_letter import DeadLetter, DeadLetterError
 from flows.es_client import EsUnavailableError, check_connection, describe_error, make_client
 from flows.indices import IndexLayoutError
@@ -97,8 +101,24 @@ def _traceback() -> None:
 
 def fail(message: str, code: int = 2) -> typer.Exit:
     """Print one clear line on stderr and return the exit to raise."""
-    console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
+
+
+def one_line_api_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """An error answered by Elasticsearch (e.g. a missing privilege) is one line, exit 2."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from flows.security import describe_api_error
+
+        try:
+            return command(*args, **kwargs)
+        except ApiError as exc:
+            logging.getLogger(__name__).debug("Elasticsearch error", exc_info=True)
+            raise fail(describe_api_error(exc)) from None
+
+    return wrapper
 
 
 @contextmanager
@@ -167,6 +187,7 @@ def extract(
 
 
 @app.command()
+@one_line_api_errors
 def run(
     source: str = typer.Argument("data/samples", help="Folder, file or fsspec URL to ingest"),
     full_refresh: bool = typer.Option(False, help="Re-process unchanged files too"),
@@ -201,6 +222,7 @@ def _failed_files(summary: dict, dead_letter: object, note: str = "") -> str:
 
 
 @app.command()
+@one_line_api_errors
 def rebuild(
     source: str = typer.Argument(..., help="Every source file, to re-process into new indices"),
     keep_old: int = typer.Option(1, help="Old index versions to keep after the swap"),
@@ -256,6 +278,7 @@ def _iso_date(value: str | None) -> date | None:
 
 
 @app.command("search")
+@one_line_api_errors
 def search_command(
     query: str = typer.Argument(..., help="Words to find (empty string: everything, newest first)"),
     outlet: str | None = typer.Option(None, help="Outlet name or id"),
@@ -287,12 +310,19 @@ def search_command(
 
 
 @app.command()
+@one_line_api_errors
 def setup(
     skip_kibana: bool = typer.Option(
         False, "--skip-kibana", help="Only Elasticsearch: templates, indices and aliases"
     ),
     wait: float = typer.Option(
         0.0, "--wait", min=0, metavar="SECONDS", help="Wait up to SECONDS for Kibana first"
+    ),
+    security: bool = typer.Option(
+        False, "--security", help="Also store the roles and print writer/reader API keys (admin)"
+    ),
+    keys_dir: Path | None = typer.Option(
+        None, "--keys-dir", help="With --security: write the keys as secret files here instead"
     ),
 ) -> None:
     """Apply index templates, create indices and aliases, and import the Kibana objects."""
@@ -304,6 +334,8 @@ def setup(
         version, state = setup_elasticsearch(settings)
     for line in describe_indices(settings, version, state):
         typer.echo(line)
+    if security:
+        _setup_security(settings, keys_dir)
     if skip_kibana:
         typer.echo("Kibana: skipped (--skip-kibana)")
         return
@@ -314,6 +346,32 @@ def setup(
     typer.echo(f"Kibana: {result.success_count} objects imported (overwrite)")
     for warning in result.warnings:
         typer.echo(f"Kibana warning: {warning}")
+
+
+def _setup_security(settings: Settings, keys_dir: Path | None) -> None:
+    """Store the roles; print the API keys once on stdout (never logged), or write each to
+    `keys_dir/{writer,reader}/NEWSINDEX_ES_API_KEY` (a NEWSINDEX_SECRETS_DIR folder, mode 0600)."""
+    from flows.security import SecuritySetupError, apply_security
+
+    es = make_client(settings)
+    try:
+        result = apply_security(es, settings.index_prefix)
+    except SecuritySetupError as exc:
+        raise fail(str(exc)) from None
+    finally:
+        es.close()
+    typer.echo(f"roles: {', '.join(result.roles)}")
+    for kind, key in result.api_keys.items():
+        if keys_dir is not None:
+            folder = keys_dir / kind
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            secret = folder / "NEWSINDEX_ES_API_KEY"
+            secret.touch(mode=0o600)
+            secret.write_text(key)
+            typer.echo(f"{kind} API key written to {secret}")
+            continue
+        use = "run and rebuild" if kind == "writer" else "search and Kibana users"
+        typer.echo(f"{kind} API key (NEWSINDEX_ES_API_KEY for {use}; shown once): {key}")
 
 
 @local_es_app.command("start")

@@ -14,6 +14,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # Elasticsearch index names: lowercase, no leading -_+, none of \/*?"<>| space , #
 _INDEX_PREFIX = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
+# Names of things newsindex looks up (a spaCy package, a Prefect work pool): no paths, no spaces.
+_PLAIN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 
 
 class Settings(BaseSettings):
@@ -85,7 +87,11 @@ class Settings(BaseSettings):
                     raise ValueError(f"expected lang=model pairs separated by commas: {value!r}")
                 value = {lang: model for lang, _, model in pairs}
         if isinstance(value, dict):
-            return {str(k).strip().lower(): str(v).strip() for k, v in value.items()}
+            models = {str(k).strip().lower(): str(v).strip() for k, v in value.items()}
+            for model in models.values():  # package names, never paths: spaCy loads folders
+                if not _PLAIN_NAME.match(model) or ".." in model:
+                    raise ValueError(f"must be a plain name of a spaCy package, no path (got {model!r})")
+            return models
         return value
 
     @field_validator("index_prefix")
@@ -113,6 +119,16 @@ class Settings(BaseSettings):
                 "URL, or unset the CA bundle"
             )
         return self
+
+    @field_validator("work_pool")
+    @classmethod
+    def _plain_name(cls, value: str) -> str:
+        """A package or pool name, never a path (spaCy would load a model folder from disk)."""
+        if not _PLAIN_NAME.match(value) or ".." in value:
+            raise ValueError(
+                f"must be a plain name: letters, digits, '_', '-' or '.', no path (got {value!r})"
+            )
+        return value
 
 
 @lru_cache(maxsize=1)

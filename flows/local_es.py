@@ -2,12 +2,18 @@
 
 Uses Elasticsearch's minimal distribution from Maven Central (fetched with `mvn`, cached in
 ~/.m2), a Java 21+ runtime found on the machine, and, when running as root, an unprivileged
-system user (Elasticsearch refuses to run as root). Security is off and it listens on
-loopback only: this is a development server, never a production one.
+system user (Elasticsearch refuses to run as root). By default security is off and it listens
+on loopback only: this is a development server, never a production one.
+
+With `security=Security(...)` it runs secured instead (the tests' secured fixture): HTTP TLS from
+a CA made by `bin/elasticsearch-certutil` in its own config folder, file-realm users (made with
+`bin/elasticsearch-users`, whose command line carries their throwaway passwords) and file-based
+roles (`config/roles.yml`).
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import logging
@@ -17,6 +23,7 @@ import re
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import tempfile
 import time
@@ -154,10 +161,35 @@ def _ensure_user() -> pwd.struct_passwd:
         return pwd.getpwnam(ES_USER)
 
 
-def http_get_json(url: str, timeout: float = 2.0) -> dict:
+def http_get_json(
+    url: str,
+    timeout: float = 2.0,
+    context: ssl.SSLContext | None = None,
+    headers: dict[str, str] | None = None,
+) -> dict:
     """GET a JSON document (stdlib only, so it works before any client is configured)."""
-    with urllib.request.urlopen(url, timeout=timeout) as response:
+    request = urllib.request.Request(url, headers=headers or {})
+    with urllib.request.urlopen(request, timeout=timeout, context=context) as response:
         return json.loads(response.read())
+
+
+@dataclass(frozen=True)
+class FileUser:
+    """A file-realm user (`bin/elasticsearch-users useradd`)."""
+
+    name: str
+    password: str = field(repr=False)
+    roles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Security:
+    """Run secured: HTTP TLS, file-realm `admin` (used to wait for green) and `users`, and
+    file-based `roles` (role name -> body in the role API's JSON shape)."""
+
+    admin: FileUser
+    users: tuple[FileUser, ...] = ()
+    roles: dict[str, dict] = field(default_factory=dict)
 
 
 @dataclass
@@ -170,10 +202,18 @@ class LocalElasticsearch:
     instance_dir: Path | None = None
     process: subprocess.Popen[bytes] | None = None
     extra_settings: dict[str, str] = field(default_factory=dict)  # more `-E key=value`
+    security: Security | None = None
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.security else 'http'}://127.0.0.1:{self.port}"
+
+    @property
+    def ca_cert(self) -> Path:
+        """The PEM CA that signed the HTTP certificate (secured mode only)."""
+        if self.instance_dir is None or self.security is None:
+            raise LocalEsError("no CA: the server is not secured or not started")
+        return self.instance_dir / "config" / "certs" / "ca" / "ca.crt"
 
     def start(self, timeout: float = 240.0, detach: bool = False) -> str:
         """Start the server and wait for green; returns the server version.
@@ -193,10 +233,18 @@ class LocalElasticsearch:
             shutil.copytree(home / "config", config)
         for sub in ("data", "logs"):
             (self.instance_dir / sub).mkdir(exist_ok=True)
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "ES_JAVA_HOME": str(java),
+            "ES_PATH_CONF": str(config),
+            "ES_JAVA_OPTS": f"-Xms{self.heap} -Xmx{self.heap}",
+        }
+        security_settings = {"xpack.security.enabled": "false"}
+        if self.security is not None:
+            security_settings = _secure_config(home, config, self.security, env)
         command = [
             str(home / "bin" / "elasticsearch"),
             "-E", "discovery.type=single-node",
-            "-E", "xpack.security.enabled=false",
             "-E", "network.host=127.0.0.1",
             "-E", f"http.port={self.port}",
             "-E", "transport.port=0",
@@ -204,7 +252,7 @@ class LocalElasticsearch:
             "-E", f"path.logs={self.instance_dir / 'logs'}",
             "-E", "cluster.routing.allocation.disk.threshold_enabled=false",
         ]  # fmt: skip
-        for key, value in self.extra_settings.items():
+        for key, value in {**security_settings, **self.extra_settings}.items():
             command += ["-E", f"{key}={value}"]
         if os.geteuid() == 0:
             user = _ensure_user()
@@ -214,12 +262,6 @@ class LocalElasticsearch:
                 "setpriv", f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}", "--clear-groups",
                 *command,
             ]  # fmt: skip
-        env = {
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "ES_JAVA_HOME": str(java),
-            "ES_PATH_CONF": str(config),
-            "ES_JAVA_OPTS": f"-Xms{self.heap} -Xmx{self.heap}",
-        }
         log_file = (self.instance_dir / "stdout.log").open("ab")
         self.process = subprocess.Popen(
             command,
@@ -237,6 +279,12 @@ class LocalElasticsearch:
         return version
 
     def _wait_green(self, timeout: float) -> str:
+        context, headers = None, {}
+        if self.security is not None:
+            context = ssl.create_default_context(cafile=str(self.ca_cert))
+            admin = self.security.admin
+            token = base64.b64encode(f"{admin.name}:{admin.password}".encode()).decode()
+            headers = {"Authorization": f"Basic {token}"}
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process is not None and self.process.poll() is not None:
@@ -245,10 +293,16 @@ class LocalElasticsearch:
                 raise LocalEsError(f"Elasticsearch exited early:\n{tail}")
             try:
                 health = http_get_json(
-                    f"{self.url}/_cluster/health?wait_for_status=green&timeout=1s"
+                    f"{self.url}/_cluster/health?wait_for_status=green&timeout=1s",
+                    context=context,
+                    headers=headers,
                 )
                 if health.get("status") == "green":
-                    nodes = http_get_json(f"{self.url}/_nodes/_local?filter_path=nodes.*.version")
+                    nodes = http_get_json(
+                        f"{self.url}/_nodes/_local?filter_path=nodes.*.version",
+                        context=context,
+                        headers=headers,
+                    )
                     return next(iter(nodes["nodes"].values()))["version"]
             except OSError:
                 pass
@@ -314,3 +368,53 @@ def _chown_tree(path: Path, uid: int, gid: int) -> None:
         for name in dirs + files:
             os.chown(Path(root, name), uid, gid)
     os.chown(path, uid, gid)
+
+
+def _tool(home: Path, name: str, args: list[str], env: dict[str, str]) -> None:
+    """Run one of the distribution's CLI tools; its output never holds the passwords given."""
+    result = subprocess.run(
+        [str(home / "bin" / name), *args], env=env, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise LocalEsError(f"{name} {args[0]} failed (exit {result.returncode})")
+
+
+def _secure_config(
+    home: Path, config: Path, security: Security, env: dict[str, str]
+) -> dict[str, str]:
+    """Make the CA and node certificate (PEM), roles.yml and file-realm users; return settings."""
+    certs = config / "certs"
+    if not (certs / "node" / "node.crt").exists():
+        certs.mkdir(exist_ok=True)
+        ca_args = ["ca", "--pem", "--silent", "--out", str(certs / "ca.zip")]
+        _tool(home, "elasticsearch-certutil", ca_args, env)
+        with zipfile.ZipFile(certs / "ca.zip") as zf:
+            zf.extractall(certs)
+        _tool(
+            home,
+            "elasticsearch-certutil",
+            [
+                "cert", "--pem", "--silent", "--name", "node", "--ip", "127.0.0.1",
+                "--dns", "localhost", "--ca-cert", str(certs / "ca" / "ca.crt"),
+                "--ca-key", str(certs / "ca" / "ca.key"), "--out", str(certs / "node.zip"),
+            ],
+            env,
+        )  # fmt: skip
+        with zipfile.ZipFile(certs / "node.zip") as zf:
+            zf.extractall(certs)
+    # YAML is a superset of JSON: each role is written in the role API's own JSON shape.
+    roles = [f"{json.dumps(name)}: {json.dumps(body)}\n" for name, body in security.roles.items()]
+    (config / "roles.yml").write_text("".join(roles))
+    for name in ("users", "users_roles"):  # start from no users, also when restarted
+        (config / name).write_text("")
+    for user in (security.admin, *security.users):
+        args = ["useradd", user.name, "-p", user.password, "-r", ",".join(user.roles)]
+        _tool(home, "elasticsearch-users", args, env)
+    return {
+        "xpack.security.enabled": "true",
+        "xpack.security.http.ssl.enabled": "true",
+        "xpack.security.http.ssl.key": str(certs / "node" / "node.key"),
+        "xpack.security.http.ssl.certificate": str(certs / "node" / "node.crt"),
+        "xpack.security.http.ssl.certificate_authorities": str(certs / "ca" / "ca.crt"),
+        "xpack.security.transport.ssl.enabled": "false",
+    }

@@ -17,6 +17,7 @@ from elasticsearch import Elasticsearch
 
 from flows.config import Settings
 from flows.local_es import LocalElasticsearch, LocalEsError
+from tests import secure_es
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_TO_API_BATCH_INTERVAL", "0.3")
@@ -27,7 +28,7 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 SEEDS = SHARED / "seeds"
 _REAL_SERVICE_MARKERS = ("elasticsearch", "prefect")
-_ES_FIXTURES = {"es", "es_url", "settings"}
+_ES_FIXTURES = {"es", "es_url", "settings", "secured_es"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -66,6 +67,21 @@ def es_url(request: pytest.FixtureRequest) -> Iterator[str]:
         reporter.write_line(f"\n{message}")
     yield server.url
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def secured_es(request: pytest.FixtureRequest) -> Iterator[secure_es.SecuredServer]:
+    """One secured local node for the session (TLS, file-realm users; see tests/secure_es.py)."""
+    secured = secure_es.build()
+    try:
+        version = secured.server.start()
+    except LocalEsError as exc:
+        pytest.skip(f"no secured Elasticsearch available: {exc}")
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(f"\nsecured Elasticsearch {version} at {secured.url}")
+    yield secured
+    secured.server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -34,10 +34,10 @@ SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 SCHEMA_FILE = SCHEMA_DIR / "compose-spec.json"
 
 # Services that run once and exit; every other service must have a healthcheck.
-ONE_SHOTS = {"kibana-password", "setup"}
+ONE_SHOTS = {"certs", "kibana-password", "security", "setup"}
 # Services built from this repo's Dockerfile.
-APP_SERVICES = {"prefect-server", "worker", "setup"}
-SECRET_NAME = re.compile(r"PASSWORD|SECRET|TOKEN|API_?KEY|ENCRYPTION_?KEY", re.IGNORECASE)
+APP_SERVICES = {"prefect-server", "worker", "security", "setup"}
+SECRET_NAME = re.compile(r"PASSWORD|SECRET(?!S_DIR)|TOKEN|API_?KEY|ENCRYPTION_?KEY", re.IGNORECASE)
 # ${NAME}, ${NAME:-default}, ${NAME-default}, ${NAME:?error}, ${NAME?error}, $NAME; $$ escapes.
 VAR_REF = re.compile(
     r"\$(?:\$|\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-?])(?P<arg>[^}]*))?\}"
@@ -49,6 +49,7 @@ DUMMY_SECRETS = {
     "KIBANA_PASSWORD": "dummyKibana2",
     "KIBANA_ENCRYPTION_KEY": "0123456789abcdef0123456789abcdef",
     "POSTGRES_PASSWORD": "dummyPostgres3",
+    "READER_PASSWORD": "dummyReader4",
 }
 
 
@@ -223,7 +224,9 @@ def test_uninterpolated_compose_file_also_validates(
 
 def test_expected_services(services: dict[str, dict[str, Any]]) -> None:
     assert set(services) == {
+        "certs",
         "elasticsearch",
+        "security",
         "kibana-password",
         "kibana",
         "postgres",
@@ -358,7 +361,9 @@ def test_depends_on_waits_for_health_or_completion(services: dict[str, dict[str,
     assert {"elasticsearch", "kibana", "prefect-server"} <= set(setup)
     assert "kibana-password" in services["kibana"]["depends_on"]
     assert "postgres" in services["prefect-server"]["depends_on"]
-    assert {"prefect-server", "elasticsearch"} <= set(services["worker"]["depends_on"])
+    assert {"prefect-server", "elasticsearch", "security"} <= set(services["worker"]["depends_on"])
+    assert "certs" in services["elasticsearch"]["depends_on"]
+    assert "security" in services["setup"]["depends_on"]
 
 
 def _image_tag(image: str) -> str:
@@ -374,7 +379,7 @@ def test_elasticsearch_and_kibana_share_one_pinned_version(
     raw = raw_compose["services"]
     tags = {
         name: _image_tag(raw[name]["image"])
-        for name in ("elasticsearch", "kibana", "kibana-password")
+        for name in ("certs", "elasticsearch", "kibana", "kibana-password")
     }
     assert len(set(tags.values())) == 1, f"one version variable for all: {tags}"
     match = re.fullmatch(r"\$\{ES_VERSION:-(\d+\.\d+\.\d+)\}", tags["kibana"])
@@ -392,17 +397,61 @@ def test_elasticsearch_and_kibana_share_one_pinned_version(
 def test_elasticsearch_runs_with_security_on(services: dict[str, dict[str, Any]]) -> None:
     es = _environment(services["elasticsearch"])
     assert es["xpack.security.enabled"] == "true"
+    assert es["xpack.security.http.ssl.enabled"] == "true"
+    assert es["xpack.security.http.ssl.certificate_authorities"] == "certs/ca/ca.crt"
     assert es["discovery.type"] == "single-node"
     assert es["ELASTIC_PASSWORD"] == DUMMY_SECRETS["ELASTIC_PASSWORD"]
     kibana = _environment(services["kibana"])
     assert kibana["ELASTICSEARCH_USERNAME"] == "kibana_system"
     assert kibana["ELASTICSEARCH_PASSWORD"] == DUMMY_SECRETS["KIBANA_PASSWORD"]
-    assert kibana["ELASTICSEARCH_HOSTS"] == "http://elasticsearch:9200"
+    assert kibana["ELASTICSEARCH_HOSTS"] == "https://elasticsearch:9200"
+    assert kibana["ELASTICSEARCH_SSL_CERTIFICATEAUTHORITIES"] == "config/certs/ca/ca.crt"
     assert len(kibana["XPACK_ENCRYPTEDSAVEDOBJECTS_ENCRYPTIONKEY"]) >= 32
     password_step = " ".join(services["kibana-password"]["command"])
     assert "/_security/user/kibana_system/_password" in password_step
     es_check = " ".join(services["elasticsearch"]["healthcheck"]["test"])
-    assert "-u " in es_check and "_cluster/health" in es_check
+    assert "-u " in es_check and "https://localhost:9200/_cluster/health" in es_check
+    assert "--cacert config/certs/ca/ca.crt" in es_check
+
+
+def test_a_certificate_one_shot_makes_the_ca_and_the_http_certificates(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    script = services["certs"]["command"][0]
+    assert "elasticsearch-certutil ca --pem" in script
+    assert (
+        "elasticsearch-certutil cert --pem" in script
+        and "--in config/certs/instances.yml" in script
+    )
+    assert "name: elasticsearch, dns: [elasticsearch" in script and "name: kibana" in script
+    mounts = {v.split(":")[0]: v.split(":")[1] for v in services["certs"]["volumes"]}
+    assert mounts["certs"] == "/usr/share/elasticsearch/config/certs"
+    for name in ("elasticsearch", "kibana", "kibana-password", "worker", "setup", "security"):
+        assert any(v.startswith("certs:") and v.endswith(":ro") for v in services[name]["volumes"])
+
+
+def test_elastic_is_used_by_one_shots_only_and_workers_use_the_writer_key(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    """The worker (and its Prefect flow runs) holds no password, only the writer key folder;
+    Kibana users get the reader role."""
+    for name, service in services.items():
+        text = yaml.safe_dump([service.get("environment"), service.get("command")])
+        if DUMMY_SECRETS["ELASTIC_PASSWORD"] in text:
+            assert name in ONE_SHOTS | {"elasticsearch"}, name
+    worker = _environment(services["worker"])
+    assert not {k for k in worker if "PASSWORD" in k or "USERNAME" in k}
+    assert worker["NEWSINDEX_SECRETS_DIR"] == "/var/lib/newsindex-keys/writer"
+    assert worker["NEWSINDEX_ES_CA_CERTS"] == "/etc/newsindex/certs/ca/ca.crt"
+    assert (
+        _environment(services["setup"])["NEWSINDEX_SECRETS_DIR"] == worker["NEWSINDEX_SECRETS_DIR"]
+    )
+    assert "NEWSINDEX_ES_PASSWORD" not in _environment(services["setup"])
+    security = services["security"]["command"][0]
+    assert "--security --keys-dir /var/lib/newsindex-keys" in security
+    assert _environment(services["security"])["NEWSINDEX_ES_USERNAME"] == "elastic"
+    users = services["kibana-password"]["command"][0]
+    assert "/_security/user/newsindex-reader" in users and "_reader" in users
 
 
 def test_app_services_build_from_this_repos_dockerfile(
@@ -447,17 +496,16 @@ def test_prefect_server_worker_and_setup_commands(services: dict[str, dict[str, 
     assert steps == ["newsindex setup", "newsindex deploy", "newsindex run /app/data/samples"]
     assert services["setup"]["entrypoint"][-1] == "-ec", "stop at the first failing step"
 
-    for name in ("worker", "setup"):
+    for name in ("worker", "setup", "security"):
         env = _environment(services[name])
         assert env["PREFECT_API_URL"] == "http://prefect-server:4200/api"
-        assert env["NEWSINDEX_ES_URL"] == "http://elasticsearch:9200"
-        assert env["NEWSINDEX_ES_PASSWORD"] == DUMMY_SECRETS["ELASTIC_PASSWORD"]
+        assert env["NEWSINDEX_ES_URL"] == "https://elasticsearch:9200"
         assert env["NEWSINDEX_KIBANA_URL"] == "http://kibana:5601"
         Settings(
             **{  # the values parse as newsindex settings
                 key.removeprefix("NEWSINDEX_").lower(): value
                 for key, value in env.items()
-                if key.startswith("NEWSINDEX_")
+                if key.startswith("NEWSINDEX_") and key != "NEWSINDEX_SECRETS_DIR"
             }
         )
 

@@ -41,7 +41,10 @@ from flows.config import Settings, get_settings
 from flows.dead_letter import DeadLetter
 from flows.es_client import EsUnavailableError, check_connection, make_client
 from flows.ingest import IngestOptions, ingest
+from flows.security import role_definitions
+from flows.setup import setup_elasticsearch
 from flows.sources import SourceError, discover, validate_source
+from tests.secure_es import SecuredServer
 
 PASSWORD = "Pw-zq7VexKq3-tomato-9931"  # distinctive fake secrets, grepped for everywhere
 API_KEY = "QXBpS2V5LXNlY3JldC14eWxvcGhvbmUtNDQ3Nw=="
@@ -118,8 +121,9 @@ def test_secret_fields_are_secret_types() -> None:
 
 
 class FakeEs:
-    """Answers like Elasticsearch's `GET /_nodes/_local` (or 401 to everything) and records
-    the Authorization headers it receives."""
+    """Transport edge cases only (the real secured server is in tests/secure_es.py): answers
+    like `GET /_nodes/_local` (or 401 to everything) and records the Authorization headers
+    it receives, which a real server never shows."""
 
     def __init__(self, *, reject: bool = False, tls: ssl.SSLContext | None = None) -> None:
         self.reject = reject
@@ -242,42 +246,13 @@ def test_tls_verification_is_on_by_default_and_passed_to_the_client() -> None:
     assert node.config.verify_certs is True
 
 
-def test_tls_without_the_ca_is_a_clear_error(https_es: FakeEs) -> None:
-    settings = Settings(_env_file=None, es_url=https_es.url, es_request_timeout=5)
-    with pytest.raises(EsUnavailableError, match=r"TLS verification.*NEWSINDEX_ES_CA_CERTS"):
-        check_connection(make_client(settings), settings)
-
-
-def test_tls_with_the_ca_certificate_connects(
-    https_es: FakeEs, tls_files: dict[str, Path], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("NEWSINDEX_ES_URL", https_es.url)
-    monkeypatch.setenv("NEWSINDEX_ES_CA_CERTS", str(tls_files["ca"]))
-    settings = get_settings()
-    assert settings.es_verify_certs is True
-    assert check_connection(make_client(settings), settings) == "9.2.8"
-
-
-def test_cli_ping_over_tls_without_and_with_the_ca(
-    https_es: FakeEs, tls_files: dict[str, Path], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("NEWSINDEX_ES_URL", https_es.url)
-    monkeypatch.setenv("NEWSINDEX_ES_REQUEST_TIMEOUT", "5")
-    refused = CliRunner().invoke(app, ["ping"])
-    assert refused.exit_code == 2 and "NEWSINDEX_ES_CA_CERTS" in refused.output
-    assert len(refused.output.strip().splitlines()) == 1
-    monkeypatch.setenv("NEWSINDEX_ES_CA_CERTS", str(tls_files["ca"]))
-    get_settings.cache_clear()
-    accepted = CliRunner().invoke(app, ["ping"])
-    assert accepted.exit_code == 0 and "9.2.8" in accepted.output
-
-
 # --- authentication headers --------------------------------------------------------------------
 
 
 def test_api_key_is_sent_as_apikey_authorization(
     https_es: FakeEs, tls_files: dict[str, Path]
 ) -> None:
+    """Transport edge case (fake server): the exact header, and the key winning over a password."""
     settings = Settings(
         _env_file=None,
         es_url=https_es.url,
@@ -291,6 +266,7 @@ def test_api_key_is_sent_as_apikey_authorization(
 
 
 def test_basic_auth_is_sent_when_no_api_key() -> None:
+    """Transport edge case (fake server): the exact Basic header."""
     with FakeEs() as server:
         settings = Settings(
             _env_file=None, es_url=server.url, es_username="newsindex", es_password=PASSWORD
@@ -323,7 +299,8 @@ def _closed_port() -> int:
 
 @pytest.mark.parametrize("command", [["-v", "ping"], ["-v", "run"], ["run", "--dry-run"]])
 def test_cli_never_prints_credentials(command: list[str], tmp_path: Path) -> None:
-    """Against a server that rejects them, and against an unreachable URL with user:pass@."""
+    """Transport edge cases (fake server): a server that rejects every credential while the
+    header it got is checked, and an unreachable URL with user:pass@ in it."""
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.txt").write_text("Title\n\nSome words of a story.\n")
     args = [*command, str(tmp_path / "in")] if "run" in command else command
@@ -366,16 +343,16 @@ def harness() -> Iterator[None]:
 @pytest.mark.prefect
 @pytest.mark.elasticsearch
 def test_flow_runs_never_leak_credentials(
-    settings: Settings,
+    secured_es: SecuredServer,
     harness: None,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
     capfd: pytest.CaptureFixture[str],
     tmp_path: Path,
 ) -> None:
-    """A run that indexes, dead-letters and reports (credentials ignored by the security-off
-    test server), and a run refused with 401: logs, output, artifacts, the dead-letter, the
-    report and the exception hold no secret."""
+    """Against the real secured server: a run as the writer that indexes, dead-letters and
+    reports, and a run refused with a real 401 (wrong password): logs, output, artifacts, the
+    dead-letter, the report and the exception hold no secret."""
     caplog.set_level(logging.DEBUG)
     folder = tmp_path / "in"
     folder.mkdir()
@@ -383,34 +360,34 @@ def test_flow_runs_never_leak_credentials(
         "Harbour fees rise\n\nThe harbour council raised mooring fees on Monday.\n"
     )
     (folder / "photo.txt").write_bytes(bytes(range(256)) * 40)
-    monkeypatch.setenv("NEWSINDEX_ES_URL", settings.es_url)
-    monkeypatch.setenv("NEWSINDEX_INDEX_PREFIX", settings.index_prefix)
-    monkeypatch.setenv("NEWSINDEX_DEAD_LETTER_PATH", str(settings.dead_letter_path))
-    monkeypatch.setenv("NEWSINDEX_ES_API_KEY", API_KEY)
-    monkeypatch.setenv("NEWSINDEX_ES_USERNAME", "newsindex")
-    monkeypatch.setenv("NEWSINDEX_ES_PASSWORD", PASSWORD)
+    dead_letter_path = tmp_path / "dead-letter.jsonl"
+    setup_elasticsearch(secured_es.settings("admin"))
+    for name, value in secured_es.env("writer").items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("NEWSINDEX_DEAD_LETTER_PATH", str(dead_letter_path))
     monkeypatch.setenv("NEWSINDEX_KIBANA_PASSWORD", PASSWORD)
     get_settings.cache_clear()
-    summary = ingest(IngestOptions(source=str(folder)))
+    summary = ingest(IngestOptions(source=str(folder), full_refresh=True))
     assert summary["indexed"] == 1 and summary["failed"] == 1 and summary["balanced"]
 
-    with FakeEs(reject=True) as server:
-        monkeypatch.setenv("NEWSINDEX_ES_URL", server.url)
-        get_settings.cache_clear()
-        state = ingest(IngestOptions(source=str(folder)), return_state=True)
-        assert server.authorizations[-1] == f"ApiKey {API_KEY}"
+    monkeypatch.setenv("NEWSINDEX_ES_PASSWORD", PASSWORD)  # wrong for this user: a real 401
+    get_settings.cache_clear()
+    state = ingest(IngestOptions(source=str(folder)), return_state=True)
     assert state.is_failed()
     with pytest.raises(EsUnavailableError) as refused:
         state.result()
     assert "HTTP 401" in str(refused.value)
 
+    writer = secured_es.settings("writer")
     offline = Elasticsearch(
-        f"http://newsindex:{PASSWORD}@127.0.0.1:{_closed_port()}", max_retries=0, request_timeout=2
+        f"https://{writer.es_username}:{PASSWORD}@127.0.0.1:{_closed_port()}",
+        max_retries=0,
+        request_timeout=2,
     )
-    with DeadLetter(settings.dead_letter_path) as dead_letter:
+    with DeadLetter(dead_letter_path) as dead_letter:
         write_operations(
             offline,
-            settings.model_copy(update={"bulk_max_retries": 0}),
+            writer.model_copy(update={"bulk_max_retries": 0}),
             [Operation("index", "x-articles", "a1", '{"title":"t"}', "in/a.txt", "a1")],
             dead_letter,
         )
@@ -420,9 +397,9 @@ def test_flow_runs_never_leak_credentials(
         logs = [log.message for log in client.read_logs()]
     assert any("Ingest run report" in a for a in artifacts)
     out, err = capfd.readouterr()
-    dead = settings.dead_letter_path.read_text()
+    dead = dead_letter_path.read_text()
     assert "ConnectionError" in dead
-    assert_no_secret(
+    texts = [
         caplog.text,
         out,
         err,
@@ -433,7 +410,11 @@ def test_flow_runs_never_leak_credentials(
         dead,
         *artifacts,
         *logs,
-    )
+    ]
+    assert_no_secret(*texts)
+    for text in texts:
+        for secret in secured_es.secrets():
+            assert secret not in text
 
 
 # --- paths stay under the source root ------------------------------------------------------------
@@ -524,3 +505,51 @@ def test_bad_index_prefix_is_a_clear_validation_error(
 @pytest.mark.parametrize("prefix", ["newsindex", "news-2024", "a", "a.b_c-d", "x" * 64])
 def test_good_index_prefixes_are_accepted(prefix: str) -> None:
     assert Settings(_env_file=None, index_prefix=prefix).index_prefix == prefix
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("spacy_models", "en=/tmp/evil-model"),
+        ("spacy_models", "en=../models/x"),
+        ("spacy_models", "en=en core"),
+        ("work_pool", "pool/../other"),
+        ("work_pool", ""),
+    ],
+)
+def test_user_given_names_are_validated_before_any_request(
+    field: str, value: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Names that would become paths or odd identifiers stop the CLI with one line, exit 2."""
+    with pytest.raises(ValidationError, match=field):
+        Settings(_env_file=None, **{field: value})
+    monkeypatch.setenv(f"NEWSINDEX_{field.upper()}", value)
+    monkeypatch.setenv("NEWSINDEX_ES_URL", f"http://127.0.0.1:{_closed_port()}")
+    result = CliRunner().invoke(app, ["ping"])
+    assert result.exit_code == 2
+    [line] = [line for line in result.output.splitlines() if line.strip()]
+    assert f"NEWSINDEX_{field.upper()}" in line and "plain name" in line
+    assert "Cannot reach" not in result.output  # refused before any request
+
+
+@pytest.mark.parametrize("field", ["spacy_models", "work_pool"])
+def test_default_names_are_plain(field: str) -> None:
+    Settings(_env_file=None, **{field: Settings.model_fields[field].default})
+
+
+def test_role_definitions_are_least_privilege_per_prefix() -> None:
+    """Every index pattern is under the prefix; no role has cluster `manage` or `all`; only the
+    admin may write templates; the reader sees the two aliases only."""
+    roles = role_definitions("acme")
+    assert set(roles) == {"acme_admin", "acme_writer", "acme_reader"}
+    for body in roles.values():
+        assert not {"manage", "all"} & set(body["cluster"])
+        for grant in body["indices"]:
+            assert all(name.startswith("acme-") for name in grant["names"])
+            assert "all" not in grant["privileges"]
+        assert "{prefix}" not in json.dumps(body)
+    assert "manage_index_templates" in roles["acme_admin"]["cluster"]
+    assert "manage_index_templates" not in roles["acme_writer"]["cluster"]
+    [reader] = roles["acme_reader"]["indices"]
+    assert reader["names"] == ["acme-articles", "acme-paragraphs"]
+    assert set(reader["privileges"]) == {"read", "view_index_metadata"}
