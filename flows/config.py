@@ -90,7 +90,7 @@ class Settings(BaseSettings):
             models = {str(k).strip().lower(): str(v).strip() for k, v in value.items()}
             for model in models.values():  # package names, never paths: spaCy loads folders
                 if not _PLAIN_NAME.match(model) or ".." in model:
-                    raise ValueError(f"must be a plain name of a spaCy package, no path (got {model!r})")
+                    raise ValueError(f"must be a plain name, no path (got {model!r})")
             return models
         return value
 
