@@ -150,6 +150,9 @@ def main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Debug logg
             for e in exc.errors()
         )
         raise fail(f"invalid settings: {problems}") from None
+    ca_file = get_settings().es_ca_certs
+    if ca_file is not None and not ca_file.is_file():  # checked here: compose paths are remote
+        raise fail(f"invalid settings: NEWSINDEX_ES_CA_CERTS: no such file: {ca_file}")
 
 
 @app.command()

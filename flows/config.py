@@ -104,13 +104,6 @@ class Settings(BaseSettings):
             )
         return value
 
-    @field_validator("es_ca_certs")
-    @classmethod
-    def _ca_file_exists(cls, value: Path | None) -> Path | None:
-        if value is not None and not value.is_file():
-            raise ValueError(f"no such file: {value}")
-        return value
-
     @model_validator(mode="after")
     def _ca_needs_https(self) -> Settings:
         if self.es_ca_certs is not None and self.es_url.lower().startswith("http://"):

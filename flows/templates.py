@@ -126,9 +126,27 @@ def _unknown_analyzer(exc: BadRequestError, analyzer: str) -> bool:
     return f"analyzer [{analyzer}] has not been configured" in json.dumps(exc.body, default=str)
 
 
+def _up_to_date(es: Elasticsearch, templates: Templates) -> bool:
+    """The stored templates are these (read with cluster `monitor`, no template privilege)."""
+    if _stored_meta(es, templates.component_name, component=True) != templates.component["_meta"]:
+        return False
+    return all(
+        _stored_meta(es, templates.index_template_name(kind), component=False)
+        == templates.indices[kind]["_meta"]
+        for kind in KINDS
+    )
+
+
 def apply_templates(es: Elasticsearch, prefix: str) -> tuple[Templates, bool]:
     """Put the templates rendered with "english", or with "standard" when the cluster refuses
-    "english" (no analysis-common); returns them and whether anything was written."""
+    "english" (no analysis-common); returns them and whether anything was written.
+
+    Templates already stored in either rendering are left alone, so `rebuild` with
+    unchanged templates needs no template privilege."""
+    for analyzer in (ENGLISH, FALLBACK):
+        stored = render_templates(prefix, analyzer)
+        if _up_to_date(es, stored):
+            return stored, False
     try:
         templates = render_templates(prefix, ENGLISH)
         return templates, put_templates(es, templates)

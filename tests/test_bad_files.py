@@ -318,8 +318,8 @@ def test_a_run_writes_no_template_once_the_layout_exists(
     ("env", "expected"),
     [
         (
-            {"NEWSINDEX_ES_CA_CERTS": "/nonexistent/ca.pem"},
-            "NEWSINDEX_ES_CA_CERTS: Value error, no such file: /nonexistent/ca.pem",
+            {"NEWSINDEX_ES_CA_CERTS": "/nonexistent/ca.pem", "NEWSINDEX_ES_URL": "https://es:9200"},
+            "NEWSINDEX_ES_CA_CERTS: no such file: /nonexistent/ca.pem",
         ),
         (
             {"NEWSINDEX_ES_CA_CERTS": __file__, "NEWSINDEX_ES_URL": "http://localhost:9200"},

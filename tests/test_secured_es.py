@@ -192,7 +192,7 @@ def test_the_reader_cannot_write(
     code, output = _cli(monkeypatch, secured_es.env("reader"), ["setup", "--skip-kibana"])
     assert code == 2
     line = _assert_one_clean_line(output, secured_es)
-    assert line.startswith("error: Elasticsearch refused the request: HTTP 403")
+    assert line.startswith("error: Elasticsearch") and "refused the request: HTTP 403" in line
     assert "is unauthorized for user [secured-reader]" in line and "privileges [" in line
     code, output = _cli(monkeypatch, secured_es.env("reader"), ["search", ""])
     assert code == 0 and "matching articles" in output, output
