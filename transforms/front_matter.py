@@ -25,7 +25,6 @@ MAX_CHARS = 20_000
 TITLE_KEYS = ("title", "headline", "name")
 AUTHOR_KEYS = ("author", "authors", "byline", "creator", "by")
 DATE_KEYS = ("published", "date", "published_at", "publishdate", "pubdate", "date_published")
-UPDATED_KEYS = ("updated", "modified", "lastmod", "date_modified")
 URL_KEYS = ("source", "url", "link", "canonical", "source_url", "original_url")
 SITE_KEYS = ("site", "site_name", "sitename", "publisher", "outlet", "source_name")
 DESCRIPTION_KEYS = ("description", "summary", "excerpt", "subtitle", "standfirst")

@@ -18,7 +18,6 @@ from transforms.page_region import BY_WORD, is_headline, is_prose, locate_articl
 from transforms.record import Removal
 from transforms.rules import match_line
 
-_WORD = re.compile(r"\S+")
 MASTHEAD_SPAN = 2
 STANDFIRST_MIN_WORDS = 5
 STANDFIRST_MAX_WORDS = 80
