@@ -360,21 +360,31 @@ def test_unreadable_source_folder_is_a_clear_error_exit_2(tmp_path: Path) -> Non
     since root reads everything), not reported as "0 files"."""
     if os.geteuid() != 0 or not Path("/usr/bin/setpriv").exists():
         pytest.skip("needs root and setpriv to run the CLI as another user")
+    as_nobody = ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    # A checkout under a private folder (mktemp -d is 0700): let `nobody` pass through the
+    # folders above it for the length of the test.
+    private = {
+        folder: folder.stat().st_mode
+        for folder in Path(__file__).resolve().parents
+        if not folder.stat().st_mode & 0o001
+    }
+    for folder, mode in private.items():
+        folder.chmod(mode | 0o001)
+    try:
+        _run_as_nobody_on_a_locked_folder(as_nobody)
+    finally:
+        for folder, mode in private.items():
+            folder.chmod(mode)
+
+
+def _run_as_nobody_on_a_locked_folder(as_nobody: list[str]) -> None:
     public = Path(tempfile.mkdtemp(prefix="newsindex-locked-"))
     try:
         public.chmod(0o755)
         locked = public / "locked"
         locked.mkdir(mode=0o700)
         done = subprocess.run(
-            [
-                "/usr/bin/setpriv",
-                "--reuid=65534",
-                "--regid=65534",
-                "--clear-groups",
-                str(Path(sys.executable).parent / "newsindex"),
-                "run",
-                str(locked),
-            ],
+            [*as_nobody, str(Path(sys.executable).parent / "newsindex"), "run", str(locked)],
             cwd=public,
             capture_output=True,
             text=True,
