@@ -258,7 +258,6 @@ def test_looks_like_byline_prefixed_and_credited(line: str) -> None:
         "Follow Author",
         "JANE ROE/AFP/Getty Images",
         "example.de",
-        "By Owen Hart | 14 March 2019",
         "Jane Roe is a reporter at Example Daily",
         "Photo: Jane Roe/Reuters",
         "Politik",

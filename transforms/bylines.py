@@ -32,12 +32,13 @@ from nameparser import HumanName
 from nameparser.config import CONSTANTS
 
 from transforms.data_files import compile_pattern, load_json
+from transforms.dates import stamp_start
 from transforms.markdown import strip_inline
 
 _CJK = "\u1100-\u11ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 _CJK_NAME = re.compile(rf"[{_CJK}·・ ]+")
 _LINE_BREAK = re.compile(r"\s*[\r\n]+\s*")
-_URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|(?<!\w)@\w+", re.IGNORECASE)
+_URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|@\w+", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 _EMPTY_BRACKETS = re.compile(r"\(\s*\)|\[\s*\]|<\s*>")
 _INNER_PARENS = re.compile(r"\(([^()\d]*)\)(?=\s*[^\W\d_][\w'’-]*\s*(?:$|[,;|/]))")
@@ -503,7 +504,10 @@ def _parse(
     vocab = _vocabulary(language)
     text = _URL.sub(" ", strip_inline(_LINE_BREAK.sub(" | ", raw)))
     digits = _DIGIT.search(text)
-    if digits:
+    stamp = stamp_start(text, (language,) if language else ()) if digits else None
+    if stamp is not None:
+        text, digits = text[:stamp], None  # a printed date glued to the names: not a name
+    elif digits:
         text = text[: digits.start()]
     text = _INNER_PARENS.sub(r" \1 ", _EMPTY_BRACKETS.sub(" ", text))
     text = vocab.inline_skip.sub(" | ", text)

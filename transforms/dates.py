@@ -369,6 +369,40 @@ def _best(found: list[_Found]) -> _Found | None:
     return min(found, key=lambda f: _RANK[f.label], default=None)
 
 
+_STAMP_OPENERS = frozenset({"month", "weekday", "day"})
+_STAMP_PARTS = frozenset({"month", "day", "year", "time", "numeric", "weekday"})
+_STAMP_ALONE = frozenset({"numeric", "year", "time"})
+
+
+@lru_cache(maxsize=65536)
+def stamp_start(line: str, languages: tuple[str, ...] = ()) -> int | None:
+    """Where a printed date or time (or its label) starts in a byline-like line, else None.
+
+    "By Jane Roe March 18 at 3:57 PM" gives the offset of "March", "Jane Roe Updated 2 May"
+    that of "Updated": a name line cut there keeps only the name. A year-less stamp counts,
+    though it gives no date. A lone number ("Top 10") is no stamp.
+    """
+    if not any(c.isdigit() for c in line):
+        return None
+    langs = _languages(languages)
+    tokens = list(_TOKEN.finditer(line))
+    kinds = [_kind(m.group(), langs) for m in tokens]
+    start = None
+    for i, kind in enumerate(kinds):
+        following = kinds[i + 1] if i + 1 < len(kinds) else None
+        if kind in _STAMP_ALONE or (kind in _STAMP_OPENERS and following in _STAMP_PARTS):
+            while i > 0 and kinds[i - 1] in ("joiner", "ampm"):  # "le 7 mars", "am 7. März"
+                i -= 1
+            start = tokens[i].start()
+            break
+    if start is None:
+        return None
+    label = next((m for m in _labels().finditer(line, 0, start) if m.start() > 0), None)
+    if label is not None and not line[label.end() : start].strip(" :,|·•-–—"):
+        return label.start()
+    return start
+
+
 def find_date_in_line(
     line: str, languages: Sequence[str] | None = None, *, not_after: datetime | None = None
 ) -> tuple[ParsedDate, str] | None:

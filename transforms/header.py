@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from transforms.bylines import looks_like_byline
 from transforms.dates import ParsedDate, find_date_in_line, parse_date_line
-from transforms.lines import Unit
+from transforms.lines import Unit, word_count
 from transforms.outlets import by_masthead
 from transforms.page_region import BY_WORD, is_headline, is_prose, locate_article
 from transforms.record import Removal
@@ -54,42 +55,77 @@ def _chrome_kind(unit: Unit, index: int, header: Header) -> str:
     return rule.kind if rule else "navigation"
 
 
-def _take_meta_line(unit: Unit, header: Header) -> bool:
-    """Take a byline, a date line or a line holding both into the header; False for others."""
-    signed = unit.strong or bool(unit.authors)
-    if header.byline is None and unit.authors and unit.words <= AUTHOR_LINE_MAX_WORDS:
-        header.byline = unit.text
-        header.author_links = list(unit.authors)
-        return True
-    if header.byline is None and looks_like_byline(unit.text, emphasised=signed):
-        header.byline = unit.text
-        return True
-    if header.byline is None and BY_WORD.match(unit.text) and _AUTHOR_NOTE.search(unit.text):
-        credit = _AUTHOR_NOTE.sub("", unit.text)
+@dataclass(frozen=True, slots=True)
+class _Meta:
+    """What one header line says: the byline it holds and the date printed in it."""
+
+    byline: str | None = None
+    date: ParsedDate | None = None
+
+
+_NOT_META = _Meta()
+NAME_BESIDE_DATE_WORDS = 4  # "Jane Roe - 7 March 2024": a bare name beside a date is a byline
+
+
+@lru_cache(maxsize=4096)
+def _read_meta(text: str, strong: bool, linked: bool) -> _Meta:
+    """The byline and the date of a header line, or ``_NOT_META`` for any other line."""
+    signed = strong or linked
+    if (parsed := parse_date_line(text)) is not None:
+        return _Meta(date=parsed)
+    words = word_count(text)
+    if linked and words <= AUTHOR_LINE_MAX_WORDS:
+        return _Meta(byline=text, date=_date_in(text, words))
+    if looks_like_byline(text, emphasised=signed):
+        return _Meta(byline=text, date=_date_in(text, words))
+    if BY_WORD.match(text) and _AUTHOR_NOTE.search(text):
+        credit = _AUTHOR_NOTE.sub("", text)
         if looks_like_byline(credit, emphasised=True):
-            header.byline = credit
-            return True
-    if header.date is None and (parsed := parse_date_line(unit.text)):
-        header.date_line, header.date = unit.text, parsed
-        return True
-    if unit.words > META_MAX_WORDS or (found := find_date_in_line(unit.text)) is None:
-        return False
+            return _Meta(byline=credit)
+    if words > META_MAX_WORDS or (found := find_date_in_line(text)) is None:
+        return _NOT_META
     date, printed = found
-    rest = _SEPARATORS.sub(" ", unit.text.replace(printed, " ")).strip(" |·•,-–—")
-    byline = header.byline is None and bool(rest) and _signed_byline(rest, signed=signed)
-    if not byline and rest and BY_WORD.search(rest) is None:
-        return False  # a date inside other words: a sentence or a label, not a meta line
-    if byline:
-        header.byline = rest
-    if header.date is None:
-        header.date_line, header.date = unit.text, date
-    return True
+    before, _, after = (_clean_part(part) for part in text.partition(printed))
+    name = after if BY_WORD.match(after) and not BY_WORD.match(before) else before or after
+    if name and _signed_byline(name, signed=signed):
+        return _Meta(byline=name, date=date)
+    beside = not (before and after) and word_count(name) <= NAME_BESIDE_DATE_WORDS
+    if beside and looks_like_byline(name, emphasised=True):
+        return _Meta(byline=name, date=date)
+    if name and BY_WORD.search(name) is None:
+        return _NOT_META  # a date inside other words: a sentence or a label, not a meta line
+    return _Meta(date=date)
 
 
 def _signed_byline(text: str, *, signed: bool) -> bool:
     """A byline that says so: a "by" word or bold type or an author link; not a bare name."""
     prefixed = BY_WORD.match(text) is not None
     return (signed or prefixed) and looks_like_byline(text, emphasised=signed or prefixed)
+
+
+def _clean_part(text: str) -> str:
+    return _SEPARATORS.sub(" ", text).strip(" |·•,-–—")
+
+
+def _date_in(text: str, words: int) -> ParsedDate | None:
+    found = find_date_in_line(text) if words <= META_MAX_WORDS else None
+    return found[0] if found else None
+
+
+def _meta(unit: Unit) -> _Meta:
+    return _read_meta(unit.text, unit.strong, bool(unit.authors))
+
+
+def _take_meta_line(unit: Unit, header: Header) -> bool:
+    """Take a byline, a date line or a line holding both into the header; False for others."""
+    meta = _meta(unit)
+    took = False
+    if meta.byline is not None and header.byline is None:
+        header.byline, took = meta.byline, True
+        header.author_links = list(unit.authors)
+    if meta.date is not None and header.date is None:
+        header.date_line, header.date, took = unit.text, meta.date, True
+    return took
 
 
 def _read_between(units: list[Unit], lo: int, hi: int, header: Header) -> list[Unit]:
@@ -151,7 +187,9 @@ def read_header(units: list[Unit], *, markdown: bool) -> tuple[Header, list[Unit
         header.section = units[region.kicker].text
     if region.title is not None:
         header.title = units[region.title].text
-        lo = region.title + 1
+        lo = region.header
+        for unit in units[region.title + 1 : lo]:  # a distant headline: page chrome between
+            header.removed.append(Removal(_chrome_kind(unit, lo, header), unit.text))
     else:
         lo = region.start
     # A standfirst that reads as prose opens the body run; the byline or date line under it
@@ -172,11 +210,6 @@ def read_header(units: list[Unit], *, markdown: bool) -> tuple[Header, list[Unit
 
 
 def _is_meta_line(unit: Unit) -> bool:
-    """A date line, or a byline that says so (a "by" word, bold): never a bare list of names."""
-    if parse_date_line(unit.text):
-        return True
-    if unit.authors and unit.words <= AUTHOR_LINE_MAX_WORDS:
-        return True
-    if BY_WORD.match(unit.text) and _AUTHOR_NOTE.search(unit.text):
-        return looks_like_byline(_AUTHOR_NOTE.sub("", unit.text), emphasised=True)
-    return _signed_byline(unit.text, signed=unit.strong)
+    """A date line, or a byline that says so (a "by" word, bold, an author link, a date beside
+    it): never a bare list of names."""
+    return _meta(unit) is not _NOT_META

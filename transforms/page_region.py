@@ -6,9 +6,11 @@ same way, from the shape of the lines alone (no outlet-specific rule):
 
 - the **body** starts at the first run of prose: a line of at least ``PROSE_MIN_WORDS`` words
   ending a sentence (or very long), mostly not link text, that is followed by more prose;
-- the **title** is the headline-like line just above the body: in Markdown the first
-  level-1 heading with a body run under it, else the strongest heading (lowest level, first
-  of a repeated pair) in the ``TITLE_WINDOW`` lines before the body; in plain text the first
+- the **title** is the headline-like line just above the body: in Markdown the page's only
+  level-1 heading when it has exactly one above the body (exporters write the page's ``<h1>``
+  as ``#``, and a page with one ``<h1>`` holds its headline there), else the first level-1
+  heading with a body run under it, else the strongest heading (lowest level, first of a
+  repeated pair) in the ``TITLE_WINDOW`` lines before the body; in plain text the first
   headline-like line of the contiguous header block above the body;
 - the body **ends** at the last prose line before a gap of ``MAX_GAP`` lines without prose
   (the footer, the teaser lists, the comments).
@@ -58,6 +60,7 @@ class Region:
     kicker: int | None
     body: int  # first body unit
     end: int  # one past the last article unit: after it is the page footer
+    header: int  # first header line after the title: lines between are page chrome
 
 
 def is_prose(unit: Unit) -> bool:
@@ -134,6 +137,12 @@ def _h1_anchor(units: list[Unit], prose: list[bool]) -> tuple[int, int] | None:
     return None
 
 
+def _sole_h1(units: list[Unit], body: int) -> int | None:
+    """The only level-1 heading of the file, when it lies above the body."""
+    found = [j for j, unit in enumerate(units) if unit.heading == 1 and _title_heading(unit)]
+    return found[0] if len(found) == 1 and found[0] < body else None
+
+
 def _is_chrome(unit: Unit) -> bool:
     return (unit.list_item and unit.link_share > 0) or unit.link_share >= MAX_LINK_SHARE
 
@@ -183,7 +192,11 @@ def locate_article(units: list[Unit], *, markdown: bool) -> Region | None:
             main = anchored
     body = anchor[1] if anchor else main[0]
     lo = max(0, body - TITLE_WINDOW)
-    title = _markdown_title(units, anchor[0] if anchor else lo, body) if markdown else None
+    title = None
+    if markdown:
+        title = _sole_h1(units, body)
+        if title is None:
+            title = _markdown_title(units, anchor[0] if anchor else lo, body)
     if title is None:
         title = _text_title(units, lo, body, prose)
     kicker = None
@@ -199,7 +212,8 @@ def locate_article(units: list[Unit], *, markdown: bool) -> Region | None:
         ):
             kicker = title - 1
     start = kicker if kicker is not None else title if title is not None else body
-    return Region(start, title, kicker, body, _body_end(units, main[1]))
+    header = body if title is None else max(title + 1, lo)
+    return Region(start, title, kicker, body, _body_end(units, main[1]), header)
 
 
 def _gap_cost(unit: Unit) -> float:
