@@ -554,6 +554,20 @@ def parse_byline(
     return _parse(raw, language=language, outlet_names=outlet_names, trusted=True).byline()
 
 
+_LEADING_MARKS = " \t*_([\"'“‘-–—•·|"
+
+
+def opens_with_by_word(text: str) -> bool:
+    """A line opening with a by-word of any language ("By", "Von", "Par", "Written by") and
+    words after it."""
+    return _vocabulary(None).by.match(text.lstrip(_LEADING_MARKS)) is not None
+
+
+def is_by_word(text: str) -> bool:
+    """A line holding only a by-word or a byline label ("By", "Von", "Texto:")."""
+    return _vocabulary(None).by_only.match(text.strip(_LEADING_MARKS)) is not None
+
+
 def _ends_sentence(text: str) -> bool:
     return text.endswith(("?", "!")) or (text.endswith(".") and not _ABBREVIATED_END.search(text))
 

@@ -11,18 +11,18 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from transforms.bylines import looks_like_byline
+from transforms.bylines import looks_like_byline, opens_with_by_word
 from transforms.dates import ParsedDate, find_date_in_line, parse_date_line
 from transforms.lines import Unit, word_count
 from transforms.outlets import by_masthead
-from transforms.page_region import BY_WORD, is_headline, is_prose, locate_article
+from transforms.page_region import is_headline, is_prose, locate_article
 from transforms.record import Removal
 from transforms.rules import match_line
 
 MASTHEAD_SPAN = 2
 STANDFIRST_MIN_WORDS = 5
 STANDFIRST_MAX_WORDS = 80
-BODY_LOOKAHEAD = 6  # body lines that may still hold the byline or the date line
+BODY_LOOKAHEAD = 8  # body lines that may still hold the byline or the date line
 META_MAX_WORDS = 30
 ABOVE_TITLE = 6  # lines above the headline that may hold the byline or date
 AUTHOR_LINE_MAX_WORDS = 60  # "By <linked name>, a reporter who covers ..." is still a byline
@@ -78,7 +78,7 @@ def _read_meta(text: str, strong: bool, linked: bool) -> _Meta:
         return _Meta(byline=text, date=_date_in(text, words))
     if looks_like_byline(text, emphasised=signed):
         return _Meta(byline=text, date=_date_in(text, words))
-    if BY_WORD.match(text) and _AUTHOR_NOTE.search(text):
+    if opens_with_by_word(text) and _AUTHOR_NOTE.search(text):
         credit = _AUTHOR_NOTE.sub("", text)
         if looks_like_byline(credit, emphasised=True):
             return _Meta(byline=credit)
@@ -86,20 +86,21 @@ def _read_meta(text: str, strong: bool, linked: bool) -> _Meta:
         return _NOT_META
     date, printed = found
     before, _, after = (_clean_part(part) for part in text.partition(printed))
-    name = after if BY_WORD.match(after) and not BY_WORD.match(before) else before or after
+    by_after = opens_with_by_word(after) and not opens_with_by_word(before)
+    name = after if by_after else before or after
     if name and _signed_byline(name, signed=signed):
         return _Meta(byline=name, date=date)
     beside = not (before and after) and word_count(name) <= NAME_BESIDE_DATE_WORDS
     if beside and looks_like_byline(name, emphasised=True):
         return _Meta(byline=name, date=date)
-    if name and BY_WORD.search(name) is None:
+    if name and not opens_with_by_word(name):
         return _NOT_META  # a date inside other words: a sentence or a label, not a meta line
     return _Meta(date=date)
 
 
 def _signed_byline(text: str, *, signed: bool) -> bool:
     """A byline that says so: a "by" word or bold type or an author link; not a bare name."""
-    prefixed = BY_WORD.match(text) is not None
+    prefixed = opens_with_by_word(text)
     return (signed or prefixed) and looks_like_byline(text, emphasised=signed or prefixed)
 
 
@@ -194,19 +195,27 @@ def read_header(units: list[Unit], *, markdown: bool) -> tuple[Header, list[Unit
         lo = region.start
     # A standfirst that reads as prose opens the body run; the byline or date line under it
     # closes the header.
+    # Past a second prose line (a photo caption under the standfirst) only a line that says
+    # it is one is taken: a "by" word, an author link or a date alone.
     meta: list[int] = []
     prose_seen = 0
     for k in range(region.body, min(region.end, region.body + BODY_LOOKAHEAD)):
         unit = units[k]
         if unit.words <= META_MAX_WORDS and _is_meta_line(unit):
-            meta.append(k)
+            if prose_seen < 2 or _says_meta(unit):
+                meta.append(k)
         elif is_prose(unit):
             prose_seen += 1
-            if prose_seen > 1 or unit.words > STANDFIRST_PROSE_MAX_WORDS:
+            if unit.words > STANDFIRST_PROSE_MAX_WORDS:
                 break
     body_start = meta[-1] + 1 if meta else region.body
     body = _read_between(units, lo, body_start, header)
     return header, body + units[body_start : region.end], region.end
+
+
+def _says_meta(unit: Unit) -> bool:
+    meta = _meta(unit)
+    return meta.byline is None or bool(unit.authors) or opens_with_by_word(unit.text)
 
 
 def _is_meta_line(unit: Unit) -> bool:

@@ -2,7 +2,7 @@
 
 Exporters leave ``<figure>``, ``<figcaption>``, ``<iframe>``, ``<div class=...>`` blocks and
 ``<br>`` in Markdown. Captions, credits and embeds go to the audit list; every other text is
-kept where it stood, and block elements end their line.
+kept where it stood, and block elements (and byline or time stamp spans) end their line.
 """
 
 from __future__ import annotations
@@ -26,8 +26,10 @@ _BLOCKS = frozenset(
 )
 _EMBEDS = frozenset({"iframe", "video", "audio", "embed", "object", "svg", "button", "form"})
 _DROPPED = frozenset({"script", "style", "noscript", "template"})
-_CREDIT = re.compile(r"credit|copyright|byline|source", re.IGNORECASE)
+_CREDIT = re.compile(r"credit|copyright|source", re.IGNORECASE)
 _CREDIT_TAGS = frozenset({"span", "div", "p"})
+# Bylines and time stamps in inline spans are header lines of their own for the header reader.
+_META_CLASS = re.compile(r"byline|author|timestamp|date|time", re.IGNORECASE)
 
 
 def has_inline_html(text: str) -> bool:
@@ -68,7 +70,7 @@ def strip_inline_html(text: str) -> tuple[str, list[Removal]]:
             tag.decompose()
         elif name == "br":
             tag.replace_with(NavigableString("\n"))
-        elif name in _BLOCKS:
+        elif name in _BLOCKS or (name in _CREDIT_TAGS and _META_CLASS.search(_class_text(tag))):
             tag.insert_before(NavigableString("\n"))
             tag.insert_after(NavigableString("\n"))
     return soup.get_text(), removed

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from transforms.bylines import is_by_word
 from transforms.markdown import normalise_space, parse_line
 from transforms.record import Removal
 
@@ -54,6 +55,7 @@ def split_lines(text: str, *, markdown: bool) -> tuple[list[Unit], list[Removal]
 
     A line that does not end a sentence is joined with the next when that one starts in lower
     case (a hard-wrapped paragraph), unless a Markdown hard break (two trailing spaces) ends it.
+    A line holding only a by-word ("By", "Von") is joined with the names on the next line.
     """
     units: list[Unit] = []
     removed: list[Removal] = []
@@ -71,7 +73,10 @@ def split_lines(text: str, *, markdown: bool) -> tuple[list[Unit], list[Removal]
         unit.hard_break = markdown and line.endswith("  ")
         unit.indent = len(line) - len(line.lstrip())
         last = units[-1] if units else None
-        if (
+        if last is not None and is_by_word(last.text) and not unit.heading:
+            unit.text = f"{last.text} {unit.text}"  # "By" on a line of its own, the names below
+            units[-1] = unit
+        elif (
             last is not None
             and not previous_blank
             and not (last.heading or last.strong or unit.heading or unit.strong or last.hard_break)
@@ -93,6 +98,7 @@ WRAP_MIN_WIDTH = 60
 WRAP_MAX_WIDTH = 120
 WRAP_MARGIN = 25  # a line this close to the wrap width was cut by the exporter
 WRAP_MIN_SHARE = 0.3
+LINK_TEXT_MAX = 200  # an unclosed "[" further back is a stray bracket, not a cut link
 
 
 def _wrap_width(lines: list[str]) -> int | None:
@@ -114,7 +120,8 @@ def logical_lines(text: str, *, markdown: bool) -> list[str]:
     """Source lines with exporter line wrapping undone and setext headings made ATX.
 
     In a hard-wrapped file a line that reached the wrap margin continues on the next one
-    (unless that starts a block: a heading, list item, quote, table row, image or tag).
+    (unless that starts a block: a heading, list item, quote, table row, image or tag); in
+    Markdown a line ending inside a link's text ("By [Jane") always does.
     """
     lines = text.splitlines()
     width = _wrap_width(lines)
@@ -135,13 +142,19 @@ def logical_lines(text: str, *, markdown: bool) -> list[str]:
             and not previous.endswith("  ")
             and not previous.lstrip().startswith("#")
             and not _BLOCK_START.match(line)
-        )
+        ) or (markdown and stripped and out and _inside_link(out[-1]))
         if joins:
             out[-1] = f"{out[-1].rstrip()} {stripped}"
         else:
             out.append(line)
         previous = line
     return out
+
+
+def _inside_link(line: str) -> bool:
+    """A Markdown line cut inside a link's text: an opening bracket left unclosed."""
+    opened = line.rfind("[")
+    return opened >= 0 and line.find("]", opened) < 0 and len(line) - opened <= LINK_TEXT_MAX
 
 
 def _markdown_unit(line: str) -> Unit | None:

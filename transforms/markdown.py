@@ -118,12 +118,13 @@ def _author_target() -> re.Pattern[str]:
 
 
 def author_links(text: str) -> tuple[str, ...]:
-    """Distinct texts of the links in a Markdown line that point at author or profile pages."""
+    """Distinct texts of the links in a Markdown line that point at author or profile pages
+    (social handles, "@jroe", are not names)."""
     names: dict[str, None] = {}
     for match in _LINK_TARGET.finditer(text):
         target = match.group(2).split()[0] if match.group(2).split() else ""
         name = strip_inline(match.group(1))
-        if name and _author_target().search(target):
+        if name and not name.startswith("@") and _author_target().search(target):
             names[name] = None
     return tuple(names)
 

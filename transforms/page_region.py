@@ -18,10 +18,9 @@ same way, from the shape of the lines alone (no outlet-specific rule):
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from transforms.bylines import looks_like_byline
+from transforms.bylines import looks_like_byline, opens_with_by_word
 from transforms.dates import parse_date_line
 from transforms.lines import TERMINAL, Unit
 from transforms.outlets import by_masthead
@@ -31,11 +30,6 @@ PROSE_MIN_WORDS = 12
 PROSE_LONG_WORDS = 30
 PROSE_LOOKAHEAD = 4
 MAX_LINK_SHARE = 0.5
-# Words that open a byline in the main European languages ("By", "Von", "Par", "Por", ...).
-BY_WORD = re.compile(
-    r"^\W{0,3}(?:by|von|par|por|di|da|door|av|af|przez|texto?|text|tekst|words|written by)\b",
-    re.IGNORECASE,
-)
 TITLE_WINDOW = 25
 TITLE_WORDS = (3, 30)
 KICKER_MAX_WORDS = 6
@@ -98,7 +92,7 @@ def is_headline(unit: Unit) -> bool:
     if not low <= unit.words <= high or text.endswith((".", ",", ";", ":", "·", "|")):
         return False
     return not (
-        BY_WORD.match(text)
+        opens_with_by_word(text)
         or _boilerplate(unit)
         or by_masthead(text)
         or looks_like_byline(text)
