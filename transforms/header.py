@@ -7,13 +7,11 @@ are audited as ``navigation`` (or ``masthead``); a repeat of the title is ``titl
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-from transforms.bylines import looks_like_byline, opens_with_by_word
-from transforms.dates import ParsedDate, find_date_in_line, parse_date_line
-from transforms.lines import Unit, word_count
+from transforms.dates import ParsedDate
+from transforms.lines import Unit
+from transforms.meta_lines import META_MAX_WORDS, is_meta_line, read_meta, says_meta
 from transforms.outlets import by_masthead
 from transforms.page_region import is_headline, is_prose, locate_article
 from transforms.record import Removal
@@ -23,13 +21,8 @@ MASTHEAD_SPAN = 2
 STANDFIRST_MIN_WORDS = 5
 STANDFIRST_MAX_WORDS = 80
 BODY_LOOKAHEAD = 8  # body lines that may still hold the byline or the date line
-META_MAX_WORDS = 30
 ABOVE_TITLE = 6  # lines above the headline that may hold the byline or date
-AUTHOR_LINE_MAX_WORDS = 60  # "By <linked name>, a reporter who covers ..." is still a byline
 STANDFIRST_PROSE_MAX_WORDS = 50
-# "By Jane Roe, a deputy editor who covers ...": the author note after the name.
-_AUTHOR_NOTE = re.compile(r",\s+(?:a|an|the|who|is|was|our)\s.*$", re.IGNORECASE)
-_SEPARATORS = re.compile(r"\s*(?:\||·|•|/|—|–)\s*|\s{2,}")
 
 
 @dataclass(slots=True)
@@ -55,71 +48,9 @@ def _chrome_kind(unit: Unit, index: int, header: Header) -> str:
     return rule.kind if rule else "navigation"
 
 
-@dataclass(frozen=True, slots=True)
-class _Meta:
-    """What one header line says: the byline it holds and the date printed in it."""
-
-    byline: str | None = None
-    date: ParsedDate | None = None
-
-
-_NOT_META = _Meta()
-NAME_BESIDE_DATE_WORDS = 4  # "Jane Roe - 7 March 2024": a bare name beside a date is a byline
-
-
-@lru_cache(maxsize=4096)
-def _read_meta(text: str, strong: bool, linked: bool) -> _Meta:
-    """The byline and the date of a header line, or ``_NOT_META`` for any other line."""
-    signed = strong or linked
-    if (parsed := parse_date_line(text)) is not None:
-        return _Meta(date=parsed)
-    words = word_count(text)
-    if linked and words <= AUTHOR_LINE_MAX_WORDS:
-        return _Meta(byline=text, date=_date_in(text, words))
-    if looks_like_byline(text, emphasised=signed):
-        return _Meta(byline=text, date=_date_in(text, words))
-    if opens_with_by_word(text) and _AUTHOR_NOTE.search(text):
-        credit = _AUTHOR_NOTE.sub("", text)
-        if looks_like_byline(credit, emphasised=True):
-            return _Meta(byline=credit)
-    if words > META_MAX_WORDS or (found := find_date_in_line(text)) is None:
-        return _NOT_META
-    date, printed = found
-    before, _, after = (_clean_part(part) for part in text.partition(printed))
-    by_after = opens_with_by_word(after) and not opens_with_by_word(before)
-    name = after if by_after else before or after
-    if name and _signed_byline(name, signed=signed):
-        return _Meta(byline=name, date=date)
-    beside = not (before and after) and word_count(name) <= NAME_BESIDE_DATE_WORDS
-    if beside and looks_like_byline(name, emphasised=True):
-        return _Meta(byline=name, date=date)
-    if name and not opens_with_by_word(name):
-        return _NOT_META  # a date inside other words: a sentence or a label, not a meta line
-    return _Meta(date=date)
-
-
-def _signed_byline(text: str, *, signed: bool) -> bool:
-    """A byline that says so: a "by" word or bold type or an author link; not a bare name."""
-    prefixed = opens_with_by_word(text)
-    return (signed or prefixed) and looks_like_byline(text, emphasised=signed or prefixed)
-
-
-def _clean_part(text: str) -> str:
-    return _SEPARATORS.sub(" ", text).strip(" |·•,-–—")
-
-
-def _date_in(text: str, words: int) -> ParsedDate | None:
-    found = find_date_in_line(text) if words <= META_MAX_WORDS else None
-    return found[0] if found else None
-
-
-def _meta(unit: Unit) -> _Meta:
-    return _read_meta(unit.text, unit.strong, bool(unit.authors))
-
-
 def _take_meta_line(unit: Unit, header: Header) -> bool:
     """Take a byline, a date line or a line holding both into the header; False for others."""
-    meta = _meta(unit)
+    meta = read_meta(unit)
     took = False
     if meta.byline is not None and header.byline is None:
         header.byline, took = meta.byline, True
@@ -180,7 +111,7 @@ def read_header(units: list[Unit], *, markdown: bool) -> tuple[Header, list[Unit
     # A byline or date line may sit above the headline (author boxes over the title).
     for i, unit in enumerate(units[: region.start]):
         above = region.start - i <= ABOVE_TITLE
-        if not (above and unit.words <= META_MAX_WORDS and _is_meta_line(unit)):
+        if not (above and unit.words <= META_MAX_WORDS and is_meta_line(unit)):
             header.removed.append(Removal(_chrome_kind(unit, i, header), unit.text))
         elif not _take_meta_line(unit, header):
             header.removed.append(Removal("navigation", unit.text))
@@ -201,8 +132,8 @@ def read_header(units: list[Unit], *, markdown: bool) -> tuple[Header, list[Unit
     prose_seen = 0
     for k in range(region.body, min(region.end, region.body + BODY_LOOKAHEAD)):
         unit = units[k]
-        if unit.words <= META_MAX_WORDS and _is_meta_line(unit):
-            if prose_seen < 2 or _says_meta(unit):
+        if unit.words <= META_MAX_WORDS and is_meta_line(unit):
+            if prose_seen < 2 or says_meta(unit):
                 meta.append(k)
         elif is_prose(unit):
             prose_seen += 1
@@ -211,14 +142,3 @@ def read_header(units: list[Unit], *, markdown: bool) -> tuple[Header, list[Unit
     body_start = meta[-1] + 1 if meta else region.body
     body = _read_between(units, lo, body_start, header)
     return header, body + units[body_start : region.end], region.end
-
-
-def _says_meta(unit: Unit) -> bool:
-    meta = _meta(unit)
-    return meta.byline is None or bool(unit.authors) or opens_with_by_word(unit.text)
-
-
-def _is_meta_line(unit: Unit) -> bool:
-    """A date line, or a byline that says so (a "by" word, bold, an author link, a date beside
-    it): never a bare list of names."""
-    return _meta(unit) is not _NOT_META

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from transforms.bylines import looks_like_byline, opens_with_by_word
 from transforms.dates import parse_date_line
 from transforms.lines import TERMINAL, Unit
+from transforms.meta_lines import META_MAX_WORDS, is_meta_line
 from transforms.outlets import by_masthead
 from transforms.rules import match_block_start, match_line
 
@@ -40,9 +41,14 @@ TERMINATOR_MAX_WORDS = 8
 TERMINATING_BLOCKS = frozenset({"related", "most_viewed"})
 ANCHOR_MIN_SHARE = 2  # an h1's run holding under half the largest run's prose is not the article
 MENU_RUN = 3  # consecutive short lines that make a menu, not a header
+MENU_MARKS = frozenset("o|•·-–—/»>*+")  # one-character item marks of a menu flattened on a line
+MENU_MARK_SHARE = 0.15
 SHORT_WORDS = 3
 SHORT_ITEM_WORDS = 4  # tag and share-button items inside the header block
 TAIL_MIN_UNITS = 5  # a shorter tail is left to the heading and line rules
+META_BELOW_BODY = 3  # a byline under the standfirst sits in the body's first lines
+ANCHOR_SKIP = 2  # other lines (standfirst, kicker) between a headline and its byline
+JOIN_GAP_UNITS = 2  # short lines between two runs that may still be one article
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,9 +68,15 @@ def is_prose(unit: Unit) -> bool:
     if unit.heading or unit.image or unit.link_share >= MAX_LINK_SHARE:
         return False
     words = unit.words
-    if words < PROSE_MIN_WORDS:
+    if words < PROSE_MIN_WORDS or _inline_menu(unit.text, words):
         return False
     return words >= PROSE_LONG_WORDS or unit.text.rstrip("*_ ").endswith(TERMINAL)
+
+
+def _inline_menu(text: str, words: int) -> bool:
+    """Menu items run together on one line ("o News o Sport o Weather", "Home | News | ...")."""
+    marks = sum(1 for token in text.split() if len(token) == 1 and token in MENU_MARKS)
+    return marks >= MENU_RUN and marks >= MENU_MARK_SHARE * words
 
 
 def _boilerplate(unit: Unit) -> bool:
@@ -95,8 +107,8 @@ def is_headline(unit: Unit) -> bool:
         opens_with_by_word(text)
         or _boilerplate(unit)
         or by_masthead(text)
-        or looks_like_byline(text)
-        or parse_date_line(text)
+        or _inline_menu(text, unit.words)
+        or is_meta_line(unit)
     )
 
 
@@ -137,6 +149,25 @@ def _sole_h1(units: list[Unit], body: int) -> int | None:
     return found[0] if len(found) == 1 and found[0] < body else None
 
 
+def _meta_anchored(units: list[Unit], lo: int, body: int) -> int | None:
+    """The headline standing just above a byline or date line of the header (a standfirst or
+    a kicker may sit between; share buttons and images do not count)."""
+    for k in range(lo, min(len(units), body + META_BELOW_BODY)):
+        if units[k].words > META_MAX_WORDS or not is_meta_line(units[k]):
+            continue
+        others = 0
+        for j in range(k - 1, lo - 1, -1):
+            unit = units[j]
+            if not unit.words or unit.image or _boilerplate(unit):
+                continue
+            if unit.words >= TEXT_TITLE_MIN_WORDS and is_headline(unit):
+                return j
+            others += 1
+            if others > ANCHOR_SKIP:
+                break
+    return None
+
+
 def _is_chrome(unit: Unit) -> bool:
     return (unit.list_item and unit.link_share > 0) or unit.link_share >= MAX_LINK_SHARE
 
@@ -152,8 +183,8 @@ def _text_title(units: list[Unit], lo: int, body: int, prose: list[bool]) -> int
     short_run = items = 0
     for j in range(body - 1, lo - 1, -1):
         unit = units[j]
-        if unit.image or _boilerplate(unit):
-            continue
+        if unit.image or not unit.words or _boilerplate(unit):
+            continue  # images, icon bullets ("*"), share buttons
         if prose[j] or _is_chrome(unit) or (unit.list_item and unit.words > SHORT_ITEM_WORDS):
             break
         if unit.list_item:
@@ -167,7 +198,8 @@ def _text_title(units: list[Unit], lo: int, body: int, prose: list[bool]) -> int
             break
         if is_headline(unit) and unit.words >= TEXT_TITLE_MIN_WORDS:
             found = j
-    return found
+    anchored = _meta_anchored(units, lo, body)
+    return anchored if anchored is not None else found
 
 
 def locate_article(units: list[Unit], *, markdown: bool) -> Region | None:
@@ -176,7 +208,7 @@ def locate_article(units: list[Unit], *, markdown: bool) -> Region | None:
     runs = _prose_runs(units, prose)
     if not runs:
         return None
-    main = max(runs, key=lambda run: run[2])
+    main = _joined_back(units, runs, max(runs, key=lambda run: run[2]))
     anchor = _h1_anchor(units, prose) if markdown else None
     if anchor is not None:
         anchored = next((run for run in runs if run[0] <= anchor[1] <= run[1]), None)
@@ -251,6 +283,30 @@ def _prose_runs(units: list[Unit], prose: list[bool]) -> list[tuple[int, int, in
     if first >= 0:
         runs.append((first, last, words))
     return [run for run in runs if run[2] >= PROSE_LONG_WORDS * 2 or run[1] > run[0]]
+
+
+def _joined_back(
+    units: list[Unit], runs: list[tuple[int, int, int]], main: tuple[int, int, int]
+) -> tuple[int, int, int]:
+    """The main run grown over the runs just before it that a short label cut off from it
+    ("Read more", a photo credit): the article's first paragraphs, not a teaser."""
+    first, last, words = main
+    for before in reversed(runs[: runs.index(main)]):
+        gap = units[before[1] + 1 : first]
+        if len(gap) > JOIN_GAP_UNITS or not all(map(_joining_label, gap)):
+            break
+        first, words = before[0], words + before[2]
+    return first, last, words
+
+
+def _joining_label(unit: Unit) -> bool:
+    """A short line inside an article run: not a heading, not the comments' opening line."""
+    rule = match_line(unit.text)
+    return (
+        unit.words <= SHORT_ITEM_WORDS
+        and not unit.heading
+        and not (rule is not None and rule.kind == "comments")
+    )
 
 
 def _body_end(units: list[Unit], last: int) -> int:

@@ -1,0 +1,97 @@
+"""Meta lines of an article header: the byline and the date a line of a text export holds.
+
+"By Jane Roe | 7 March 2024", "Jane Roe - Apr 16, 2015 8:02 pm UTC", "Published: 7 March 2024",
+a bold name, a line of links to author pages: each gives a byline, a date or both. A date
+inside other words (a sentence, a label) makes no meta line, nor does a bare list of names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from transforms.bylines import looks_like_byline, opens_with_by_word
+from transforms.dates import ParsedDate, find_date_in_line, parse_date_line
+from transforms.lines import Unit, word_count
+
+META_MAX_WORDS = 30
+AUTHOR_LINE_MAX_WORDS = 60  # "By <linked name>, a reporter who covers ..." is still a byline
+# "By Jane Roe, a deputy editor who covers ...": the author note after the name.
+_AUTHOR_NOTE = re.compile(r",\s+(?:a|an|the|who|is|was|our)\s.*$", re.IGNORECASE)
+_SEPARATORS = re.compile(r"\s*(?:\||·|•|/|—|–)\s*|\s{2,}")
+
+
+@dataclass(frozen=True, slots=True)
+class Meta:
+    """What one header line says: the byline it holds and the date printed in it."""
+
+    byline: str | None = None
+    date: ParsedDate | None = None
+
+
+NOT_META = Meta()
+NAME_BESIDE_DATE_WORDS = 4  # "Jane Roe - 7 March 2024": a bare name beside a date is a byline
+
+
+@lru_cache(maxsize=4096)
+def _read_meta(text: str, strong: bool, linked: bool) -> Meta:
+    """The byline and the date of a header line, or ``NOT_META`` for any other line."""
+    signed = strong or linked
+    if (parsed := parse_date_line(text)) is not None:
+        return Meta(date=parsed)
+    words = word_count(text)
+    if linked and words <= AUTHOR_LINE_MAX_WORDS:
+        return Meta(byline=text, date=_date_in(text, words))
+    if looks_like_byline(text, emphasised=signed):
+        return Meta(byline=text, date=_date_in(text, words))
+    if opens_with_by_word(text) and _AUTHOR_NOTE.search(text):
+        credit = _AUTHOR_NOTE.sub("", text)
+        if looks_like_byline(credit, emphasised=True):
+            return Meta(byline=credit)
+    if words > META_MAX_WORDS or (found := find_date_in_line(text)) is None:
+        return NOT_META
+    date, printed = found
+    before, _, after = (_clean_part(part) for part in text.partition(printed))
+    by_after = opens_with_by_word(after) and not opens_with_by_word(before)
+    name = after if by_after else before or after
+    if name and _signed_byline(name, signed=signed):
+        return Meta(byline=name, date=date)
+    beside = not (before and after) and word_count(name) <= NAME_BESIDE_DATE_WORDS
+    if beside and looks_like_byline(name, emphasised=True):
+        return Meta(byline=name, date=date)
+    if name and not opens_with_by_word(name):
+        return NOT_META  # a date inside other words: a sentence or a label, not a meta line
+    return Meta(date=date)
+
+
+def _signed_byline(text: str, *, signed: bool) -> bool:
+    """A byline that says so: a "by" word or bold type or an author link; not a bare name."""
+    prefixed = opens_with_by_word(text)
+    return (signed or prefixed) and looks_like_byline(text, emphasised=signed or prefixed)
+
+
+def _clean_part(text: str) -> str:
+    return _SEPARATORS.sub(" ", text).strip(" |·•,-–—")
+
+
+def _date_in(text: str, words: int) -> ParsedDate | None:
+    found = find_date_in_line(text) if words <= META_MAX_WORDS else None
+    return found[0] if found else None
+
+
+def read_meta(unit: Unit) -> Meta:
+    """What a header line says: its byline and its date, or ``NOT_META``."""
+    return _read_meta(unit.text, unit.strong, bool(unit.authors))
+
+
+def says_meta(unit: Unit) -> bool:
+    """A meta line that says it is one: a date alone, a "by" word or an author link."""
+    meta = read_meta(unit)
+    return meta.byline is None or bool(unit.authors) or opens_with_by_word(unit.text)
+
+
+def is_meta_line(unit: Unit) -> bool:
+    """A date line, or a byline that says so (a "by" word, bold, an author link, a date beside
+    it): never a bare list of names."""
+    return read_meta(unit) is not NOT_META
