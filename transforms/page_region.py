@@ -38,6 +38,7 @@ TEXT_TITLE_MIN_WORDS = 4  # a plain-text headline; shorter lines are menus and l
 MAX_GAP = 15
 NEUTRAL_GAP_COST = 0.25
 TERMINATOR_MAX_WORDS = 8
+TERMINABLE_WORDS = 40  # a comments or related heading ends a run holding this much prose
 TERMINATING_BLOCKS = frozenset({"related", "most_viewed"})
 ANCHOR_MIN_SHARE = 2  # an h1's run holding under half the largest run's prose is not the article
 MENU_RUN = 3  # consecutive short lines that make a menu, not a header
@@ -205,7 +206,12 @@ def _text_title(units: list[Unit], lo: int, body: int, prose: list[bool]) -> int
 def locate_article(units: list[Unit], *, markdown: bool) -> Region | None:
     """The article's place among the units, or None when no body run is found."""
     prose = [is_prose(u) for u in units]
-    runs = _prose_runs(units, prose)
+    every_run = _prose_runs(units, prose)
+    runs = [run for run in every_run if run[2] >= PROSE_LONG_WORDS * 2 or run[1] > run[0]]
+    comments = _comments_start(units, prose)
+    if comments is not None:  # the article is above its comments, however short it is
+        before = [run for run in every_run if run[1] < comments]
+        runs = [run for run in runs if run[1] < comments] or before or runs
     if not runs:
         return None
     main = _joined_back(units, runs, max(runs, key=lambda run: run[2]))
@@ -264,7 +270,8 @@ def _ends_article(unit: Unit) -> bool:
 
 
 def _prose_runs(units: list[Unit], prose: list[bool]) -> list[tuple[int, int, int]]:
-    """(first, last, prose words) of each run of prose lines with short gaps between them."""
+    """(first, last, prose words) of each run of prose lines with short gaps between them;
+    a run of one short line is kept, for articles of one paragraph above their comments."""
     runs: list[tuple[int, int, int]] = []
     first = last = -1
     words = 0
@@ -277,12 +284,25 @@ def _prose_runs(units: list[Unit], prose: list[bool]) -> list[tuple[int, int, in
             words += unit.words
         elif first >= 0:
             gap += _gap_cost(unit)
-            if gap > MAX_GAP or (words >= PROSE_LONG_WORDS * 2 and _ends_article(unit)):
+            if gap > MAX_GAP or (words >= TERMINABLE_WORDS and _ends_article(unit)):
                 runs.append((first, last, words))
                 first, words = -1, 0
     if first >= 0:
         runs.append((first, last, words))
-    return [run for run in runs if run[2] >= PROSE_LONG_WORDS * 2 or run[1] > run[0]]
+    return runs
+
+
+def _comments_start(units: list[Unit], prose: list[bool]) -> int | None:
+    """The comments heading under the article's first prose ("Comments", "12 responses to
+    ..."), or None; a link ("6 comments" in the header) only points at them."""
+    seen_prose = False
+    for i, unit in enumerate(units):
+        seen_prose = seen_prose or prose[i]
+        if seen_prose and unit.words <= TERMINATOR_MAX_WORDS and unit.link_share < MAX_LINK_SHARE:
+            rule = match_line(unit.text)
+            if rule is not None and rule.kind == "comments":
+                return i
+    return None
 
 
 def _joined_back(
