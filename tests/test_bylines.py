@@ -299,3 +299,18 @@ def test_looks_like_byline_context() -> None:
     assert looks_like_byline("Rina Park", emphasised=True)
     assert looks_like_byline("Da Marco Bianchi", language="it")
     assert not looks_like_byline("Example News", outlet_names=["Example News"])
+
+
+@pytest.mark.parametrize(
+    ("line", "authors"),
+    [
+        ("By Jane Roe March 18 at 3:57 PM Follow @janeroe", ["Jane Roe"]),
+        ("By JANE ROE March 11, 2015 3:46 PM Morning Show", ["Jane Roe"]),
+        ("By Jane Roe@janeroe Updated Jul 24, 2018, 2:15pm EDT", ["Jane Roe"]),
+        ("Par Jean Dupont, le 7 mars 2024 à 10h32", ["Jean Dupont"]),
+        ("By Owen Hart | 14 March 2019", ["Owen Hart"]),
+    ],
+)
+def test_a_printed_date_glued_to_a_byline_is_cut_off(line: str, authors: list[str]) -> None:
+    assert looks_like_byline(line)
+    assert parse_byline(line).authors == authors

@@ -6,7 +6,13 @@ from datetime import UTC, datetime
 
 import pytest
 
-from transforms.dates import find_date_in_line, parse_date_line, parse_iso, split_dateline
+from transforms.dates import (
+    find_date_in_line,
+    parse_date_line,
+    parse_iso,
+    split_dateline,
+    stamp_start,
+)
 
 
 @pytest.mark.parametrize(
@@ -299,3 +305,20 @@ def test_split_wire_datelines(
 )
 def test_no_wire_dateline_in_ordinary_sentences(paragraph: str) -> None:
     assert split_dateline(paragraph) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "stamp"),
+    [
+        ("By Jane Roe March 18 at 3:57 PM", "March 18 at 3:57 PM"),
+        ("By Jane Roe Updated Jul 24, 2018, 2:15pm EDT", "Updated Jul 24, 2018, 2:15pm EDT"),
+        ("Par Jean Dupont, le 7 mars 2024 à 10h32", "le 7 mars 2024 à 10h32"),
+        ("Von Anna Schmidt am 7. März 2024", "am 7. März 2024"),
+        ("Jane Roe - 16.04.2015", "16.04.2015"),
+        ("Top 10 tips for the harbour", None),
+        ("Jane Roe", None),
+    ],
+)
+def test_stamp_start_finds_where_a_printed_date_begins(line: str, stamp: str | None) -> None:
+    start = stamp_start(line)
+    assert (None if start is None else line[start:]) == stamp

@@ -269,3 +269,112 @@ def test_comment_heading_ends_the_article() -> None:
     article = _clean(text, "comments.md")
     assert [p.text for p in article.paragraphs] == BODY
     assert "4 comments" in _kinds(article)["comments"]
+
+
+# --- header shapes of real exporters (all written for this file) ---------------------------
+
+
+def test_the_only_h1_is_the_headline_however_far_above_the_body() -> None:
+    shares = "\n".join(f"* [Share on Site {n}](https://share.example/{n})" for n in range(30))
+    text = (
+        f"{MENU_MD}\n# {TITLE}\n\n### A smaller heading of the page\n\n{shares}\n\n"
+        + "\n\n".join(BODY)
+        + "\n"
+    )
+    article = _clean(text, "far.md")
+    assert article.title == TITLE
+    assert [p.text for p in article.paragraphs][-3:] == BODY
+    assert lost_lines(text, article) == []
+
+
+def test_a_link_cut_by_the_exporters_wrapping_still_names_the_author() -> None:
+    text = (
+        f"# {TITLE}\n\nBy [Jana\nBeispiel](https://tribune.example/people/jana-beispiel)\n\n"
+        + "\n\n".join(BODY)
+    )
+    assert _clean(text, "wrapped.md").authors == ["Jana Beispiel"]
+
+
+@pytest.mark.parametrize(
+    ("lines", "authors", "day"),
+    [
+        (["By", "JANA BEISPIEL", "MARCH 7, 2024"], ["Jana Beispiel"], "2024-03-07"),
+        (["Jana Beispiel - Mar 7, 2024 8:02 pm UTC"], ["Jana Beispiel"], "2024-03-07"),
+        (["By Jana Beispiel March 7 at 3:57 PM Follow @jbeispiel"], ["Jana Beispiel"], None),
+        (["By Jana Beispiel@jbeispiel Updated Mar 7, 2024, 2:15pm EST"], ["Jana Beispiel"], None),
+        (["By Jana Beispiel on 7 March 2024, 10:32"], ["Jana Beispiel"], "2024-03-07"),
+        (["* Jana Beispiel", "* 7 March 2024", "* 0 comments"], ["Jana Beispiel"], "2024-03-07"),
+    ],
+)
+def test_byline_and_date_lines_as_exporters_write_them(
+    lines: list[str], authors: list[str] | None, day: str | None
+) -> None:
+    text = f"{TITLE}\n\n" + "\n".join(lines) + "\n\n" + "\n\n".join(BODY) + "\n"
+    article = _clean(text, "header.txt")
+    assert article.title == TITLE
+    if authors is not None:
+        assert article.authors == authors
+    if day is not None:
+        assert article.published_at is not None and article.published_at.startswith(day)
+    assert [p.text for p in article.paragraphs] == BODY
+
+
+def test_a_byline_span_in_inline_html_is_a_byline_not_a_credit() -> None:
+    text = (
+        f'# {TITLE}\n\n<div class="meta"><span class="article-byline">By Jana Beispiel</span>'
+        '<span class="timestamp">7 March 2024</span></div>\n\n' + "\n\n".join(BODY)
+    )
+    article = _clean(text, "spans.md")
+    assert article.authors == ["Jana Beispiel"]
+    assert article.published_at is not None and article.published_at.startswith("2024-03-07")
+
+
+def test_plain_text_headline_is_the_one_over_the_byline_not_a_gallery_caption() -> None:
+    text = "\n".join(
+        [
+            "Northern Tribune",
+            "Harbour",
+            "",
+            TITLE,
+            "",
+            *("Share on Facebook", "Share on X", "Print article"),
+            "By Jana Beispiel | 7 March 2024",
+            "1 of 12",
+            "Cranes stand idle at the northern harbour",
+            "View photos",
+            "",
+            *BODY,
+        ]
+    )
+    article = _clean(text, "gallery.txt")
+    assert article.title == TITLE
+    assert article.authors == ["Jana Beispiel"]
+
+
+def test_a_one_paragraph_article_above_its_comments_is_the_body() -> None:
+    comments = "\n\n".join(
+        f"**reader{n}** says:\n\nI have worked at that port for twenty years and I have never "
+        f"seen the crews this united; the walkout is long overdue and the board knows it."
+        for n in range(6)
+    )
+    text = f"# {TITLE}\n\n{BODY[0]}\n\n### 6 responses to “{TITLE}”\n\n{comments}\n"
+    article = _clean(text, "short.md")
+    assert [p.text for p in article.paragraphs] == [BODY[0]]
+    assert "reader3" not in article.body
+
+
+def test_cookie_consent_sentences_are_notices_but_a_report_on_cookies_is_not() -> None:
+    consent = "By choosing I Accept, you consent to our use of cookies and similar technologies."
+    report = "The regulator said sites must ask before they set tracking cookies on a device."
+    text = f"{consent}\n\n# {TITLE}\n\n" + "\n\n".join([*BODY, report])
+    article = _clean(text, "consent.md")
+    assert consent in _kinds(article)["notice"]
+    assert report in article.body
+
+
+def test_a_menu_flattened_onto_one_line_is_not_the_body() -> None:
+    menu = " ".join(f"o Section {n}" for n in range(14))
+    text = f"{menu}\n\n{TITLE}\n\n" + "\n\n".join(BODY)
+    article = _clean(text, "flat.txt")
+    assert menu not in article.body
+    assert article.paragraphs[0].text == BODY[0]

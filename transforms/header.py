@@ -11,7 +11,13 @@ from dataclasses import dataclass, field
 
 from transforms.dates import ParsedDate
 from transforms.lines import Unit
-from transforms.meta_lines import META_MAX_WORDS, is_meta_line, read_meta, says_meta
+from transforms.meta_lines import (
+    META_MAX_WORDS,
+    is_meta_line,
+    name_beside_date,
+    read_meta,
+    says_meta,
+)
 from transforms.outlets import by_masthead
 from transforms.page_region import is_headline, is_prose, locate_article
 from transforms.record import Removal
@@ -63,7 +69,8 @@ def _take_meta_line(unit: Unit, header: Header) -> bool:
 def _read_between(units: list[Unit], lo: int, hi: int, header: Header) -> list[Unit]:
     """Header lines between the title and the body; returns the lines left for the body."""
     kept: list[Unit] = []
-    for unit in units[lo:hi]:
+    for k in range(lo, hi):
+        unit = units[k]
         rule = match_line(unit.text)
         if rule:
             header.removed.append(Removal(rule.kind, unit.text))
@@ -71,6 +78,8 @@ def _read_between(units: list[Unit], lo: int, hi: int, header: Header) -> list[U
             header.removed.append(Removal("caption", unit.text))
         elif _take_meta_line(unit, header):
             continue
+        elif header.byline is None and name_beside_date(units, k):
+            header.byline = unit.text
         elif header.title is not None and unit.text == header.title:
             header.removed.append(Removal("title_repeat", unit.text))
         elif (

@@ -95,3 +95,14 @@ def is_meta_line(unit: Unit) -> bool:
     """A date line, or a byline that says so (a "by" word, bold, an author link, a date beside
     it): never a bare list of names."""
     return read_meta(unit) is not NOT_META
+
+
+def name_beside_date(units: list[Unit], k: int) -> bool:
+    """A bare name on the line next to a date line ("* Jane Roe" over "* 7 March 2024")."""
+    unit = units[k]
+    if unit.words > NAME_BESIDE_DATE_WORDS or not looks_like_byline(unit.text, emphasised=True):
+        return False
+    beside = (units[j] for j in (k - 1, k + 1) if 0 <= j < len(units))
+    return any(
+        (meta := read_meta(other)).date is not None and meta.byline is None for other in beside
+    )

@@ -38,6 +38,7 @@ TEXT_TITLE_MIN_WORDS = 4  # a plain-text headline; shorter lines are menus and l
 MAX_GAP = 15
 NEUTRAL_GAP_COST = 0.25
 TERMINATOR_MAX_WORDS = 8
+COMMENTS_MAX_WORDS = 25  # "12 responses to “<the headline>”"
 TERMINABLE_WORDS = 40  # a comments or related heading ends a run holding this much prose
 TERMINATING_BLOCKS = frozenset({"related", "most_viewed"})
 ANCHOR_MIN_SHARE = 2  # an h1's run holding under half the largest run's prose is not the article
@@ -206,9 +207,9 @@ def _text_title(units: list[Unit], lo: int, body: int, prose: list[bool]) -> int
 def locate_article(units: list[Unit], *, markdown: bool) -> Region | None:
     """The article's place among the units, or None when no body run is found."""
     prose = [is_prose(u) for u in units]
-    every_run = _prose_runs(units, prose)
-    runs = [run for run in every_run if run[2] >= PROSE_LONG_WORDS * 2 or run[1] > run[0]]
     comments = _comments_start(units, prose)
+    every_run = _prose_runs(units, prose, comments)
+    runs = [run for run in every_run if run[2] >= PROSE_LONG_WORDS * 2 or run[1] > run[0]]
     if comments is not None:  # the article is above its comments, however short it is
         before = [run for run in every_run if run[1] < comments]
         runs = [run for run in runs if run[1] < comments] or before or runs
@@ -260,16 +261,18 @@ def _gap_cost(unit: Unit) -> float:
 
 def _ends_article(unit: Unit) -> bool:
     """A heading that opens what follows an article: comments, related or most-read lists."""
-    if unit.words > TERMINATOR_MAX_WORDS:
+    if unit.words > COMMENTS_MAX_WORDS:
         return False
     rule = match_line(unit.text)
-    block = match_block_start(unit.text)
-    return (rule is not None and rule.kind == "comments") or (
-        block is not None and block.kind in TERMINATING_BLOCKS
-    )
+    if rule is not None and rule.kind == "comments":
+        return True
+    block = match_block_start(unit.text) if unit.words <= TERMINATOR_MAX_WORDS else None
+    return block is not None and block.kind in TERMINATING_BLOCKS
 
 
-def _prose_runs(units: list[Unit], prose: list[bool]) -> list[tuple[int, int, int]]:
+def _prose_runs(
+    units: list[Unit], prose: list[bool], comments: int | None
+) -> list[tuple[int, int, int]]:
     """(first, last, prose words) of each run of prose lines with short gaps between them;
     a run of one short line is kept, for articles of one paragraph above their comments."""
     runs: list[tuple[int, int, int]] = []
@@ -284,7 +287,8 @@ def _prose_runs(units: list[Unit], prose: list[bool]) -> list[tuple[int, int, in
             words += unit.words
         elif first >= 0:
             gap += _gap_cost(unit)
-            if gap > MAX_GAP or (words >= TERMINABLE_WORDS and _ends_article(unit)):
+            ends = i == comments or (words >= TERMINABLE_WORDS and _ends_article(unit))
+            if gap > MAX_GAP or ends:
                 runs.append((first, last, words))
                 first, words = -1, 0
     if first >= 0:
@@ -298,7 +302,7 @@ def _comments_start(units: list[Unit], prose: list[bool]) -> int | None:
     seen_prose = False
     for i, unit in enumerate(units):
         seen_prose = seen_prose or prose[i]
-        if seen_prose and unit.words <= TERMINATOR_MAX_WORDS and unit.link_share < MAX_LINK_SHARE:
+        if seen_prose and unit.words <= COMMENTS_MAX_WORDS and unit.link_share < MAX_LINK_SHARE:
             rule = match_line(unit.text)
             if rule is not None and rule.kind == "comments":
                 return i
