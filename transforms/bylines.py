@@ -554,9 +554,11 @@ def parse_byline(
     return _parse(raw, language=language, outlet_names=outlet_names, trusted=True).byline()
 
 
+BY_WORD_MAX_CHARS = 40  # the longest by-word or label ("propos recueillis par") and marks
 _LEADING_MARKS = " \t*_([\"'“‘-–—•·|"
 
 
+@lru_cache(maxsize=65536)
 def opens_with_by_word(text: str) -> bool:
     """A line opening with a by-word of any language ("By", "Von", "Par", "Written by") and
     words after it."""
@@ -565,6 +567,8 @@ def opens_with_by_word(text: str) -> bool:
 
 def is_by_word(text: str) -> bool:
     """A line holding only a by-word or a byline label ("By", "Von", "Texto:")."""
+    if len(text) > BY_WORD_MAX_CHARS:
+        return False
     return _vocabulary(None).by_only.match(text.strip(_LEADING_MARKS)) is not None
 
 
