@@ -403,6 +403,19 @@ def stamp_start(line: str, languages: tuple[str, ...] = ()) -> int | None:
     return start
 
 
+_STAMP_TOKENS = frozenset({*_STAMP_PARTS, "sep", "joiner", "ampm", "zone"})
+
+
+def is_stamp(line: str, languages: tuple[str, ...] = ()) -> bool:
+    """A line made of dates, times and their joining words only ("3/09/15 8:00am", "Mar 7,
+    2024 | 10:32 CET"), readable or not."""
+    if not any(c.isdigit() for c in line):
+        return False
+    langs = _languages(languages)
+    tokens = _TOKEN.findall(line)
+    return len(tokens) <= MAX_WORDS and all(_kind(t, langs) in _STAMP_TOKENS for t in tokens)
+
+
 def find_date_in_line(
     line: str, languages: Sequence[str] | None = None, *, not_after: datetime | None = None
 ) -> tuple[ParsedDate, str] | None:

@@ -18,10 +18,11 @@ same way, from the shape of the lines alone (no outlet-specific rule):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from transforms.bylines import looks_like_byline, opens_with_by_word
-from transforms.dates import parse_date_line
+from transforms.dates import is_stamp, parse_date_line
 from transforms.lines import TERMINAL, Unit
 from transforms.meta_lines import META_MAX_WORDS, is_meta_line
 from transforms.outlets import by_masthead
@@ -34,6 +35,8 @@ MAX_LINK_SHARE = 0.5
 TITLE_WINDOW = 25
 TITLE_WORDS = (3, 30)
 KICKER_MAX_WORDS = 6
+TWO_SENTENCE_WORDS = 15  # a longer line holding a sentence break is a standfirst or teaser
+_SENTENCE_BREAK = re.compile(r"\w[.!?]\s+[A-Z]")
 TEXT_TITLE_MIN_WORDS = 4  # a plain-text headline; shorter lines are menus and labels
 MAX_GAP = 15
 NEUTRAL_GAP_COST = 0.25
@@ -110,6 +113,8 @@ def is_headline(unit: Unit) -> bool:
         or _boilerplate(unit)
         or by_masthead(text)
         or _inline_menu(text, unit.words)
+        or (unit.words > TWO_SENTENCE_WORDS and _SENTENCE_BREAK.search(text) is not None)
+        or is_stamp(text)
         or is_meta_line(unit)
     )
 
