@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from transforms.bylines import looks_like_byline, parse_byline, title_case_name
+from transforms.bylines import agency_credit, looks_like_byline, parse_byline, title_case_name
 
 
 @pytest.mark.parametrize(
@@ -314,3 +314,23 @@ def test_looks_like_byline_context() -> None:
 def test_a_printed_date_glued_to_a_byline_is_cut_off(line: str, authors: list[str]) -> None:
     assert looks_like_byline(line)
     assert parse_byline(line).authors == authors
+
+
+@pytest.mark.parametrize(
+    ("line", "authors"),
+    [
+        ("By Jane Roe CNN Correspondent", ["Jane Roe"]),
+        ("By Lucy Akins eHow Contributor", ["Lucy Akins"]),
+        ("By Jane Roe, TechCrunch Senior Writer", ["Jane Roe"]),
+    ],
+)
+def test_an_outlet_glued_before_a_role_is_not_part_of_the_name(
+    line: str, authors: list[str]
+) -> None:
+    assert parse_byline(line).authors == authors
+
+
+def test_two_letter_agency_acronyms_count_in_capitals_only() -> None:
+    assert agency_credit("AA") == "Anadolu"
+    assert agency_credit("Aa") is None  # the font-size button of a page
+    assert agency_credit("AP") == "Associated Press"

@@ -49,6 +49,8 @@ _ABBREVIATED_END = re.compile(r"(?:\b[A-Z][a-z]{0,2}\.|\b(?:[A-Z]\.)+)$")
 _NAME_MARKS = frozenset(".'’-")
 _INITIALS = re.compile(r"(?:\w{1,2}\.)+(?:-\w{1,2}\.)?")
 _MAX_LINE_WORDS = 16
+ACRONYM_MAX_CHARS = 2  # "AP", "AA": a credit this short counts in capitals only
+ROLE_PREFIX_WORDS = 2  # outlet words glued before a role ("eHow Contributor")
 _HAS_CJK = re.compile(f"[{_CJK}]")
 _WORD_BREAK = re.compile(r"[\s,/-]+")
 _REGEX_SYNTAX = re.compile(r"\\.|\(\?[:=!<]*|[^\W\d_]\?")
@@ -273,8 +275,14 @@ def title_case_name(name: str) -> str:
 
 
 def agency_credit(text: str) -> str | None:
-    """The canonical agency for a credit such as "AP", "The Associated Press" or "EFE"."""
-    return _shared().agencies.get(text.strip().lower())
+    """The canonical agency for a credit such as "AP", "The Associated Press" or "EFE".
+
+    Two-letter acronyms count in capitals only ("AA" is Anadolu, "Aa" a font-size button)."""
+    text = text.strip()
+    canonical = _shared().agencies.get(text.lower())
+    if canonical is None or len(text) > ACRONYM_MAX_CHARS:
+        return canonical
+    return canonical if text.isupper() else None
 
 
 def is_staff_credit(text: str) -> bool:
@@ -427,13 +435,40 @@ def _classify(piece: str, parse: _Parse, vocab: _Vocabulary) -> None:
         if (placed := vocab.role_place.match(piece)) and (where := _place(placed["place"])):
             parse.location = parse.location or where  # "Korrespondent in Berlin"
             return
-        for pattern in (vocab.lead_role, vocab.trail_role):
-            if (match := pattern.match(piece)) and parse.person(match["rest"]):
-                piece = match["rest"]
+        if (match := vocab.lead_role.match(piece)) and parse.person(match["rest"]):
+            piece = match["rest"]
+        if match := vocab.trail_role.match(piece):
+            named = _name_before_role(match["rest"], parse)
+            if named is None and len(match["rest"].split()) <= ROLE_PREFIX_WORDS:
+                return  # "eHow Contributor": the outlet's role credit, no name in it
+            piece = named or piece
     if name := parse.person(piece):
         parse.authors.append(name)
     else:
         parse.unknown += 1
+
+
+def _name_before_role(rest: str, parse: _Parse) -> str | None:
+    """The name in front of a role, past an outlet glued before it ("Jane Roe CNN" in
+    "Jane Roe CNN Correspondent", "Lucy Akins eHow")."""
+    tokens = rest.split()
+    if not rest.isupper() and all(map(_outlet_like, tokens)):
+        return None  # "TechCrunch": the outlet alone
+    for cut in range(max(0, min(ROLE_PREFIX_WORDS, len(tokens) - 2)), -1, -1):
+        head, tail = tokens[: len(tokens) - cut], tokens[len(tokens) - cut :]
+        if cut and (rest.isupper() or not all(map(_outlet_like, tail))):
+            continue
+        if name := parse.person(" ".join(head)):
+            return name
+    return None
+
+
+def _outlet_like(token: str) -> bool:
+    """An acronym ("CNN") or a brand in mixed case ("eHow", "TechCrunch")."""
+    letters = [c for c in token if c.isalpha()]
+    return len(letters) >= 2 and (
+        token.isupper() or token[0].islower() or any(c.isupper() for c in token[1:])
+    )
 
 
 def _trailing_place(chunk: str, parse: _Parse, vocab: _Vocabulary) -> str | None:
