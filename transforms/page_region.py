@@ -10,10 +10,12 @@ same way, from the shape of the lines alone (no outlet-specific rule):
   level-1 heading when it has exactly one above the body (exporters write the page's ``<h1>``
   as ``#``, and a page with one ``<h1>`` holds its headline there), else the first level-1
   heading with a body run under it, else the strongest heading (lowest level, first of a
-  repeated pair) in the ``TITLE_WINDOW`` lines before the body; in plain text the first
-  headline-like line of the contiguous header block above the body;
+  repeated pair) in the ``TITLE_WINDOW`` lines before the body; in plain text the headline
+  standing over the byline or date line, else the first headline-like line of the
+  contiguous header block above the body;
 - the body **ends** at the last prose line before a gap of ``MAX_GAP`` lines without prose
-  (the footer, the teaser lists, the comments).
+  (the footer, the teaser lists), at a "related"/"most read" heading, and at the comments
+  heading under the article's first prose, however short the article above it is.
 """
 
 from __future__ import annotations
