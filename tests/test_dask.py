@@ -1,0 +1,173 @@
+"""The ingest flow on a real Dask cluster: a `dask scheduler` and two `dask worker` processes on
+loopback, a real `prefect server` and the real Elasticsearch, driven through `newsindex run`.
+
+The same synthetic corpus is also indexed with the process pool: both runs must index every
+document once with the same story and duplicate fields. A worker SIGKILLed in the middle of a
+run must leave a run that finished or failed in one line, and a re-run that completes.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from distributed import Client, get_task_stream
+from elasticsearch import Elasticsearch
+from elasticsearch.helpers import scan
+
+from flows.local_dask import LocalDaskCluster
+from tests.conftest import delete_prefixed
+from tests.prefect_server import VENV_BIN, PrefectApi, prefect_env, prefect_server
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+import corpus  # bench/ holds scripts, not a package
+
+pytestmark = [pytest.mark.prefect, pytest.mark.slow]
+DOCS = 36
+BATCH = 4  # nine batches: enough to spread over two workers and to kill one mid-run
+
+
+class Stack:
+    """The running services and what a `newsindex run` against them needs."""
+
+    def __init__(self, api: PrefectApi, cluster: LocalDaskCluster, env: dict, source: Path):
+        self.api, self.cluster, self.env, self.source = api, cluster, env, source
+
+    def command(self, prefix: str, runner: str) -> tuple[list[str], dict[str, str]]:
+        env = self.env | {
+            "NEWSINDEX_INDEX_PREFIX": prefix,
+            "NEWSINDEX_TASK_RUNNER": runner,
+            "NEWSINDEX_DEAD_LETTER_PATH": str(self.cluster.workdir / f"{prefix}-dead.jsonl"),
+        }
+        if runner == "dask":
+            env["NEWSINDEX_DASK_ADDRESS"] = self.cluster.address
+        command = [str(VENV_BIN / "newsindex"), "run", str(self.source)]
+        return [*command, "--batch-size", str(BATCH)], env
+
+    def run(self, prefix: str, runner: str) -> subprocess.CompletedProcess[str]:
+        command, env = self.command(prefix, runner)
+        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory, es_url: str) -> Iterator[Stack]:
+    home = tmp_path_factory.mktemp("prefect")
+    source = tmp_path_factory.mktemp("corpus")
+    corpus.write_corpus(source, DOCS, seed=11, per_folder=DOCS)
+    (source / "truth.jsonl").unlink()  # not news: only the documents are read
+    with prefect_server(home) as api:
+        env = prefect_env(home) | {
+            "PREFECT_API_URL": f"{api.base}/api",
+            "PREFECT_LOGGING_LEVEL": "INFO",
+            "NEWSINDEX_ES_URL": es_url,
+            "NEWSINDEX_TASK_WORKERS": "2",
+            "OPENBLAS_NUM_THREADS": "1",
+        }
+        cluster = LocalDaskCluster(tmp_path_factory.mktemp("dask"), env=env).start(workers=2)
+        try:
+            yield Stack(api, cluster, env, source)
+        finally:
+            cluster.stop()
+
+
+@pytest.fixture
+def prefixes(es: Elasticsearch) -> Iterator[list[str]]:
+    """Index prefixes made by a test, deleted afterwards."""
+    made: list[str] = []
+    yield made
+    for prefix in made:
+        delete_prefixed(es, prefix)
+
+
+def indexed(es: Elasticsearch, prefix: str) -> dict[str, tuple[str | None, str | None]]:
+    """story_id and duplicate_of of every article under `prefix`, by id; ids must be unique."""
+    es.indices.refresh(index=f"{prefix}-articles")
+    hits = list(
+        scan(es, index=f"{prefix}-articles", _source=["story_id", "duplicate_of"], size=500)
+    )
+    by_id = {
+        h["_id"]: (h["_source"].get("story_id"), h["_source"].get("duplicate_of")) for h in hits
+    }
+    assert len(by_id) == len(hits)
+    return by_id
+
+
+def paragraph_count(es: Elasticsearch, prefix: str) -> int:
+    es.indices.refresh(index=f"{prefix}-paragraphs")
+    return es.count(index=f"{prefix}-paragraphs")["count"]
+
+
+def worker_names(client: Client) -> dict[str, str]:
+    return {addr: w["name"] for addr, w in client.scheduler_info()["workers"].items()}
+
+
+def test_ingest_on_two_dask_workers_matches_the_process_pool(
+    stack: Stack, es: Elasticsearch, prefixes: list[str]
+) -> None:
+    dask_prefix, pool_prefix = f"dask{os.getpid()}", f"pool{os.getpid()}"
+    prefixes += [dask_prefix, pool_prefix]
+    with Client(stack.cluster.address) as client:
+        names = worker_names(client)
+        with get_task_stream(client=client) as stream:
+            done = stack.run(dask_prefix, "dask")
+        assert done.returncode == 0, done.stderr[-3000:]
+        ran_on = {names[t["worker"]] for t in stream.data if "prepare" in str(t["key"])}
+    assert ran_on == {"w1", "w2"}, f"preparation batches ran on {ran_on} only"
+
+    flow_runs = stack.api.call("POST", "/flow_runs/filter", {})
+    assert [r["state_type"] for r in flow_runs] == ["COMPLETED"]
+    task_runs = stack.api.call(
+        "POST", "/task_runs/filter", {"flow_runs": {"id": {"any_": [flow_runs[0]["id"]]}}}
+    )
+    batches = -(-DOCS // BATCH)
+    names_states = sorted((r["name"].rsplit("-", 1)[0], r["state_type"]) for r in task_runs)
+    assert names_states == sorted(
+        [("index-batch", "COMPLETED")] * batches + [("prepare-batch", "COMPLETED")] * batches
+    )
+    worker_log = stack.cluster.log_path("w1").read_text() + stack.cluster.log_path("w2").read_text()
+    assert "prepare-batch" in worker_log  # the workers' task logs (they report to the server)
+    assert "temporary" not in worker_log.lower()  # no worker started a Prefect server of its own
+
+    pooled = stack.run(pool_prefix, "processes")
+    assert pooled.returncode == 0, pooled.stderr[-3000:]
+    on_dask, on_pool = indexed(es, dask_prefix), indexed(es, pool_prefix)
+    assert len(on_dask) == DOCS
+    assert on_dask == on_pool
+    assert len({story for story, _ in on_dask.values()}) < DOCS  # some stories group articles
+    assert any(duplicate for _, duplicate in on_dask.values())
+    assert paragraph_count(es, dask_prefix) == paragraph_count(es, pool_prefix) > DOCS
+
+
+def test_a_worker_killed_mid_run_then_a_rerun_completes(
+    stack: Stack, es: Elasticsearch, prefixes: list[str]
+) -> None:
+    prefix = f"kill{os.getpid()}"
+    prefixes.append(prefix)
+    command, env = stack.command(prefix, "dask")
+    with Client(stack.cluster.address) as client:
+        names = worker_names(client)
+        run = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        victim = None
+        deadline = time.monotonic() + 300
+        while victim is None and run.poll() is None and time.monotonic() < deadline:
+            busy = [
+                a for a, keys in client.processing().items() if any("prepare" in k for k in keys)
+            ]
+            victim = names[busy[0]] if busy else None
+            time.sleep(0.1)
+        assert victim, "no preparation batch was seen running on a worker"
+        stack.cluster.kill_worker(victim)
+        err = run.communicate(timeout=600)[1]
+    if run.returncode != 0:  # failed: cleanly, in one line, with what it had done
+        assert run.returncode == 2, err.decode()[-3000:]
+        assert "Traceback" not in err.decode()
+        assert err.decode().strip().splitlines()[-1].startswith("error: run stopped:")
+    rerun = stack.run(prefix, "dask")
+    assert rerun.returncode == 0, rerun.stderr[-3000:]
+    assert len(indexed(es, prefix)) == DOCS
+    assert paragraph_count(es, prefix) > DOCS
