@@ -4,14 +4,17 @@ loopback, a real `prefect server` and the real Elasticsearch, driven through `ne
 The same synthetic corpus is also indexed with the process pool: both runs must index every
 document once with the same story and duplicate fields. A worker SIGKILLed in the middle of a
 run must leave a run that finished or failed in one line, and a re-run that completes.
+The source-root checks hold where the worker reads a file and for a deployment's parameters.
 """
 
 from __future__ import annotations
 
 import os
+import pickle
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,15 +22,23 @@ import pytest
 from distributed import Client, get_task_stream
 from elasticsearch import Elasticsearch
 from elasticsearch.helpers import scan
+from prefect.utilities.annotations import quote
+from pydantic import ValidationError
 
+from flows.config import Settings
+from flows.dask_runner import PicklableQuote
+from flows.ingest import IngestOptions
 from flows.local_dask import LocalDaskCluster
+from flows.local_es import free_port
+from flows.runner_errors import TaskRunnerError
+from flows.sources import SourceError, SourceFile, discover, read_file, source_root_for
+from flows.task_runner import share_api_with_workers
 from tests.conftest import delete_prefixed
 from tests.prefect_server import VENV_BIN, PrefectApi, prefect_env, prefect_server
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 import corpus  # bench/ holds scripts, not a package
 
-pytestmark = [pytest.mark.prefect, pytest.mark.slow]
 DOCS = 36
 BATCH = 4  # nine batches: enough to spread over two workers and to kill one mid-run
 
@@ -106,6 +117,8 @@ def worker_names(client: Client) -> dict[str, str]:
     return {addr: w["name"] for addr, w in client.scheduler_info()["workers"].items()}
 
 
+@pytest.mark.prefect
+@pytest.mark.slow
 def test_ingest_on_two_dask_workers_matches_the_process_pool(
     stack: Stack, es: Elasticsearch, prefixes: list[str]
 ) -> None:
@@ -143,6 +156,8 @@ def test_ingest_on_two_dask_workers_matches_the_process_pool(
     assert paragraph_count(es, dask_prefix) == paragraph_count(es, pool_prefix) > DOCS
 
 
+@pytest.mark.prefect
+@pytest.mark.slow
 def test_a_worker_killed_mid_run_then_a_rerun_completes(
     stack: Stack, es: Elasticsearch, prefixes: list[str]
 ) -> None:
@@ -171,3 +186,86 @@ def test_a_worker_killed_mid_run_then_a_rerun_completes(
     assert rerun.returncode == 0, rerun.stderr[-3000:]
     assert len(indexed(es, prefix)) == DOCS
     assert paragraph_count(es, prefix) > DOCS
+
+
+@pytest.mark.prefect
+@pytest.mark.slow
+def test_unreachable_scheduler_and_deployment_parameters_fail_in_one_line(
+    stack: Stack, tmp_path: Path
+) -> None:
+    command, env = stack.command(f"gone{os.getpid()}", "dask")
+    env |= {
+        "NEWSINDEX_DASK_ADDRESS": f"tcp://127.0.0.1:{free_port()}",
+        "DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "3s",
+    }
+    gone = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert gone.returncode == 2, gone.stderr[-3000:]
+    assert "Traceback" not in gone.stderr
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:" in gone.stderr.splitlines()[-1]
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    command, env = stack.command(f"dep{os.getpid()}", "threads")
+    env |= {"NEWSINDEX_INBOX": str(inbox), "PREFECT__RUNTIME__DEPLOYMENT__ID": str(uuid.uuid4())}
+    ui = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert ui.returncode == 2, ui.stderr[-3000:]
+    assert ui.stderr.strip().splitlines()[-1] == (
+        f"error: source {stack.source} is outside the source root {inbox.resolve()}"
+    )
+
+
+# --- no services --------------------------------------------------------------------------
+
+
+def test_a_quoted_batch_of_files_comes_back_from_pickle_as_itself() -> None:
+    files = [SourceFile(uri="/news/a.html", size=3), SourceFile(uri="/news/b.txt", size=4)]
+    assert pickle.loads(pickle.dumps(quote(files))).unwrap() != files  # Prefect's: one more tuple
+    assert pickle.loads(pickle.dumps(PicklableQuote(files))).unwrap() == files
+
+
+def test_the_worker_refuses_a_file_swapped_for_a_symlink_outside_the_root(tmp_path: Path) -> None:
+    root, outside = tmp_path / "root", tmp_path / "secret.txt"
+    root.mkdir()
+    outside.write_text("not news")
+    (root / "a.txt").write_text("news")
+    [found] = discover(str(root), allowed_root=root)
+    assert read_file(found, 1024, root).data == b"news"
+    (root / "a.txt").unlink()
+    (root / "a.txt").symlink_to(outside)  # after discovery, before the worker reads it
+    refused = read_file(found, 1024, root)
+    assert refused.data == b"" and refused.error == f"outside the source root {root.resolve()}"
+    url = read_file(SourceFile(uri=f"local://{outside}", size=8), 1024, root)
+    assert url.data == b"" and "not allowed with a source root" in (url.error or "")
+    assert read_file(SourceFile(uri=str(outside), size=8), 1024).data == b"not news"  # no root
+
+
+def test_a_deployment_run_reads_only_its_inbox_unless_a_root_is_set(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    assert source_root_for("/etc", None, str(inbox), deployed=True) == inbox.resolve()
+    assert source_root_for("/etc", None, str(inbox), deployed=False) is None
+    assert source_root_for("/etc", tmp_path, str(inbox), deployed=True) == tmp_path
+    assert source_root_for("s3://b/inbox/x/", None, "s3://b/inbox", deployed=True) is None
+    for outside in ("s3://b/other/", "s3://b/inbox/../other/", "s3://b/inboxes/"):
+        with pytest.raises(SourceError, match="outside the inbox"):
+            source_root_for(outside, None, "s3://b/inbox/", deployed=True)
+
+
+def test_run_parameters_and_scheduler_address_are_validated_before_any_request() -> None:
+    assert IngestOptions(source="s3://bucket/news/", include=["*.html"]).include == ["*.html"]
+    for bad in ({"source": "inbox\x00/../etc"}, {"source": " "}, {"include": ["../*.txt"]}):
+        with pytest.raises(ValidationError):
+            IngestOptions(**bad)
+    with pytest.raises(ValidationError):
+        IngestOptions(include=["*.txt"] * 101)
+    assert Settings(_env_file=None, dask_address="tcp://10.0.0.5:8786").dask_address
+    assert Settings(_env_file=None, dask_address="[::1]:8786").dask_address
+    for bad in ("tcp://host:8786/../x", "file:///tmp/scheduler.json", "host", "tcp://a b:1"):
+        with pytest.raises(ValidationError):
+            Settings(_env_file=None, dask_address=bad)
+
+
+def test_dask_workers_elsewhere_need_a_real_prefect_api(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    remote = Settings(_env_file=None, task_runner="dask", dask_address="tcp://10.0.0.5:8786")
+    with pytest.raises(TaskRunnerError, match="set PREFECT_API_URL"):
+        share_api_with_workers(remote)
