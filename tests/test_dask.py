@@ -203,6 +203,15 @@ def test_unreachable_scheduler_and_deployment_parameters_fail_in_one_line(
     assert "Traceback" not in gone.stderr
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:" in gone.stderr.splitlines()[-1]
 
+    command, env = stack.command(f"nomodel{os.getpid()}", "dask")
+    env["NEWSINDEX_SPACY_MODELS"] = "en=xx_model_not_on_the_workers"
+    missing = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert missing.returncode == 2, missing.stderr[-3000:]
+    assert "Traceback" not in missing.stderr
+    last = missing.stderr.strip().splitlines()[-1]
+    assert last.startswith("error: run stopped: a batch failed on a Dask worker: OSError:"), last
+    assert "xx_model_not_on_the_workers" in last
+
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     command, env = stack.command(f"dep{os.getpid()}", "threads")
