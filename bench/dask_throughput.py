@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -74,6 +75,7 @@ def main() -> None:
     parser.add_argument("--es-url", default=os.environ.get("NEWSINDEX_BENCH_ES_URL"))
     parser.add_argument("--out", type=Path, default=HERE / "out")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the servers on the way out
     args.out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="dask-bench-"))
     source = work / "corpus"
