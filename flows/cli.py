@@ -31,6 +31,7 @@ from flows.dead_letter import DeadLetter, DeadLetterError
 from flows.es_client import EsUnavailableError, check_connection, describe_error, make_client
 from flows.indices import IndexLayoutError
 from flows.report import RunAbortedError
+from flows.runner_errors import TaskRunnerError
 
 app = typer.Typer(
     help="Turn raw news files into a searchable Elasticsearch index.",
@@ -87,7 +88,13 @@ def one_line_errors(url: str) -> Iterator[None]:
         typer.echo(json.dumps(exc.summary, indent=2))
         _traceback()
         raise fail(str(exc)) from None
-    except (EsUnavailableError, DeadLetterError, IndexLayoutError, sources.SourceError) as exc:
+    except (
+        EsUnavailableError,
+        DeadLetterError,
+        IndexLayoutError,
+        sources.SourceError,
+        TaskRunnerError,
+    ) as exc:
         raise fail(str(exc)) from None
     except (ApiError, TransportError) as exc:
         _traceback()

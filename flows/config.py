@@ -16,6 +16,10 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 _INDEX_PREFIX = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 # Names of things newsindex looks up (a spaCy package, a Prefect work pool): no paths, no spaces.
 _PLAIN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+# A Dask scheduler: [tcp|tls|ucx://]host:port, where host is a name, an IPv4 or an [IPv6].
+_SCHEDULER_ADDRESS = re.compile(
+    r"^(?:(?:tcp|tls|ucx)://)?(?:[A-Za-z0-9_.-]+|\[[0-9A-Fa-f:.]+\]):\d{1,5}$"
+)
 
 
 class Settings(BaseSettings):
@@ -120,6 +124,15 @@ class Settings(BaseSettings):
         if not _PLAIN_NAME.match(value) or ".." in value:
             raise ValueError(
                 f"must be a plain name: letters, digits, '_', '-' or '.', no path (got {value!r})"
+            )
+        return value
+
+    @field_validator("dask_address")
+    @classmethod
+    def _scheduler_address(cls, value: str | None) -> str | None:
+        if value is not None and not _SCHEDULER_ADDRESS.match(value):
+            raise ValueError(
+                f"must be a Dask scheduler address like tcp://host:8786 (got {value!r})"
             )
         return value
 

@@ -3,6 +3,11 @@
 `newsindex serve` serves them from this process (no work pool needed); `newsindex deploy`
 registers them with a process work pool, where `prefect worker start --pool POOL` runs them
 (the docker-compose worker does exactly that).
+
+Their parameters are untrusted input (anyone with the Prefect UI or API can set them): they are
+validated by `IngestOptions`, and a deployment run reads only under NEWSINDEX_SOURCE_ROOT, or
+only its inbox when no root is set (`flows.sources.source_root_for`, applied by the flow itself,
+so it holds however the run was started).
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
+from prefect.runtime import deployment
 from prefect.tasks import exponential_backoff
 from prefect.utilities.annotations import quote
 from pydantic import BaseModel, Field
@@ -40,7 +41,17 @@ from flows.extract import clean_raw
 from flows.indices import IndexPair, aliases, open_indices
 from flows.ner import extract_mentions, load_ner
 from flows.report import RunAbortedError, RunReport
-from flows.sources import DEFAULT_INCLUDE, SourceFile, discover, printable, read_file
+from flows.runner_errors import TaskRunnerError
+from flows.sources import (
+    DEFAULT_INCLUDE,
+    Location,
+    NamePattern,
+    SourceFile,
+    discover,
+    printable,
+    read_file,
+    source_root_for,
+)
 from flows.task_runner import build_task_runner, share_api_with_workers
 from transforms.clean import document_id
 from transforms.dedup import assign_groups, signature
@@ -53,11 +64,12 @@ PIPELINE_VERSION = "2"  # bump when cleaning or enrichment changes what document
 class IngestOptions(BaseModel):
     """Parameters of an ingest run (rendered as the form of the Prefect UI's custom run)."""
 
-    source: str = Field(
+    source: Location = Field(
         "data/samples", description="Folder, file or fsspec URL (e.g. s3://bucket/news/) to read"
     )
-    include: list[str] = Field(
+    include: list[NamePattern] = Field(
         default_factory=lambda: list(DEFAULT_INCLUDE),
+        max_length=100,
         description="File name patterns to read (glob)",
     )
     batch_size: int | None = Field(
@@ -174,7 +186,7 @@ def prepare_batch(
     """
     batch = PreparedBatch()
     batch.report.files_seen = len(files)
-    raws = [read_file(file, settings.max_file_bytes) for file in files]
+    raws = [read_file(file, settings.max_file_bytes, settings.source_root) for file in files]
     known: dict[str, str] = {}
     if not options.full_refresh:
         known = _indexed_hashes(make_client(settings), alias, [document_id(r.uri) for r in raws])
@@ -294,7 +306,10 @@ def run_batches(options: IngestOptions, settings: Settings, targets: IndexPair) 
     """
     logger = get_run_logger()
     started = time.perf_counter()
-    share_api_with_workers()
+    share_api_with_workers(settings)
+    deployed = deployment.id is not None  # parameters from the Prefect UI: untrusted
+    root = source_root_for(options.source, settings.source_root, settings.inbox, deployed)
+    settings = settings.model_copy(update={"source_root": root})  # checked again by workers
     files = list(discover(options.source, options.include, settings.source_root))
     batch_size = options.batch_size or settings.batch_size
     logger.info("%d files under %s, in batches of %d", len(files), options.source, batch_size)
@@ -324,6 +339,9 @@ def run_batches(options: IngestOptions, settings: Settings, targets: IndexPair) 
         message = f"run stopped: {describe_error(exc, settings.es_url)}"
         logger.error("%s; of %d files: %s", message, len(files), _counts(report))
         raise RunAbortedError(message, report.summary()) from exc
+    except TaskRunnerError as exc:  # the cluster running the batches, not a file
+        logger.error("run stopped: %s; of %d files: %s", exc, len(files), _counts(report))
+        raise RunAbortedError(f"run stopped: {exc}", report.summary()) from exc
     report.seconds = time.perf_counter() - started
     return report
 

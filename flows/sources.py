@@ -1,7 +1,9 @@
 """Finding and reading raw files: local folders or any fsspec URL (s3://, gcs://, ...).
 
 When a source root is configured, local paths are confined to it: a path whose `..` segments
-or symlinks lead outside it is refused with a reason instead of being read. A file or sub-folder
+or symlinks lead outside it is refused with a reason instead of being read, at discovery and
+again where the file is read (a Dask worker). A deployment run without a source root may read
+only its inbox: its parameters come from whoever can use the Prefect UI. A file or sub-folder
 that cannot be listed (a symlink loop, no permission) is yielded with its `error`, so the run
 counts it as failed instead of stopping or losing it silently.
 """
@@ -14,13 +16,37 @@ import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
 import fsspec
 from fsspec.implementations.local import LocalFileSystem
+from pydantic import AfterValidator
 
 log = logging.getLogger(__name__)
 
 DEFAULT_INCLUDE = ("*.txt", "*.md", "*.markdown", "*.html", "*.htm", "*.gz")
+MAX_LOCATION_CHARS = 4096
+
+
+def _location(value: str) -> str:
+    """A path or URL as typed: not blank, no control characters (a NUL cuts a path short)."""
+    if not value.strip() or len(value) > MAX_LOCATION_CHARS or any(ord(c) < 32 for c in value):
+        raise ValueError(
+            f"must be a folder, file or URL of at most {MAX_LOCATION_CHARS} characters, "
+            "without control characters"
+        )
+    return value
+
+
+def _name_pattern(value: str) -> str:
+    """A file-name glob (matched against names, never paths): no separators, no controls."""
+    if not value or len(value) > 200 or any(c in "/\\" or ord(c) < 32 for c in value):
+        raise ValueError(f"must be a file-name pattern such as *.html, without '/' (got {value!r})")
+    return value
+
+
+Location = Annotated[str, AfterValidator(_location)]
+NamePattern = Annotated[str, AfterValidator(_name_pattern)]
 
 
 class SourceError(ValueError):
@@ -105,6 +131,42 @@ def validate_source(source: str, allowed_root: Path | None) -> None:
         _refuse_local_urls(source, allowed_root)
 
 
+def source_root_for(
+    source: str, source_root: Path | None, inbox: str, deployed: bool
+) -> Path | None:
+    """The folder a run may read: the source root; for a deployment run without one, the inbox.
+
+    A remote inbox (s3://bucket/inbox/) leaves a deployment run the URLs under it only.
+    """
+    if source_root is not None or not deployed:
+        return source_root
+    if _is_local(inbox):
+        return Path(inbox.removeprefix("file://")).expanduser().resolve()
+    base = inbox.rstrip("/") + "/"
+    if (source.rstrip("/") + "/").startswith(base) and ".." not in source.split("/"):
+        return None
+    raise SourceError(
+        f"source {source!r} is outside the inbox {inbox}: a deployment run reads only the inbox "
+        "unless NEWSINDEX_SOURCE_ROOT is set"
+    )
+
+
+def _outside_root(uri: str, allowed_root: Path) -> str | None:
+    """Why the file at `uri` may not be read under `allowed_root`, or None."""
+    if not _is_local(uri):
+        try:
+            _refuse_local_urls(uri, allowed_root)
+        except (SourceError, ValueError, ImportError) as exc:  # unknown protocol: not readable
+            return str(exc)
+        return None
+    try:
+        real = Path(uri.removeprefix("file://")).resolve()
+    except (OSError, RuntimeError) as exc:
+        return f"unreadable: {_why(exc)}"
+    root = allowed_root.resolve()
+    return None if real.is_relative_to(root) else f"outside the source root {root}"
+
+
 def _matches(name: str, include: Sequence[str]) -> bool:
     return any(fnmatch.fnmatch(name, pattern) for pattern in include)
 
@@ -160,10 +222,16 @@ def _discover_local(root: Path, include: Sequence[str]) -> Iterator[SourceFile]:
             yield SourceFile(uri=str(path), size=0, error=f"unreadable: {_why(exc)}")
 
 
-def read_file(file: SourceFile, max_bytes: int) -> RawFile:
-    """Read at most `max_bytes` (+1 to detect truncation); errors become a reason, not a raise."""
+def read_file(file: SourceFile, max_bytes: int, allowed_root: Path | None = None) -> RawFile:
+    """Read at most `max_bytes` (+1 to detect truncation); errors become a reason, not a raise.
+
+    With `allowed_root` the file is checked again where it is read (on a Dask worker, the
+    paths discovery found may have been swapped for symlinks since): outside it, it is refused.
+    """
     if file.error:
         return RawFile(uri=file.uri, data=b"", error=file.error)
+    if allowed_root is not None and (refusal := _outside_root(file.uri, allowed_root)):
+        return RawFile(uri=file.uri, data=b"", error=refusal)
     try:
         with fsspec.open(file.uri, "rb") as handle:
             data = handle.read(max_bytes + 1)

@@ -10,6 +10,7 @@ from prefect.settings import PREFECT_API_URL
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
 from flows.config import Settings
+from flows.runner_errors import TaskRunnerError
 
 log = logging.getLogger(__name__)
 
@@ -20,11 +21,11 @@ def build_task_runner(settings: Settings) -> TaskRunner:
     Threads start at once (small runs); Dask (prefect-dask) spreads batches over machines.
     """
     if settings.task_runner == "dask":
-        from prefect_dask import DaskTaskRunner  # optional extra: pip install newsindex[dask]
+        from flows.dask_runner import NewsindexDaskTaskRunner  # optional extra: [dask]
 
         if settings.dask_address:
-            return DaskTaskRunner(address=settings.dask_address)
-        return DaskTaskRunner(
+            return NewsindexDaskTaskRunner(address=settings.dask_address)
+        return NewsindexDaskTaskRunner(
             cluster_kwargs={"n_workers": settings.task_workers, "threads_per_worker": 1}
         )
     if settings.task_runner == "threads":
@@ -32,17 +33,24 @@ def build_task_runner(settings: Settings) -> TaskRunner:
     return ProcessPoolTaskRunner(max_workers=settings.task_workers)
 
 
-def share_api_with_workers() -> None:
+def share_api_with_workers(settings: Settings) -> None:
     """Make worker processes started from here report to this process's Prefect API.
 
     With no PREFECT_API_URL, Prefect serves a temporary API from each process that needs one:
     every worker of the process pool started a server of its own, some 10 s before its first
     batch, and recorded its task runs there. The pool starts its workers at the first submit and
     they inherit the environment, so exporting the flow's temporary server URL before it gives
-    them the flow's API. A no-op when an API is configured.
+    them the flow's API. A no-op when an API is configured. Workers of an existing Dask cluster
+    (NEWSINDEX_DASK_ADDRESS) were started elsewhere and cannot reach a temporary API: without
+    PREFECT_API_URL that is refused (TaskRunnerError) before any batch is sent.
     """
     if PREFECT_API_URL.value():
         return
+    if settings.task_runner == "dask" and settings.dask_address:
+        raise TaskRunnerError(
+            f"the Dask workers at {settings.dask_address} need a Prefect server they can reach: "
+            "set PREFECT_API_URL (e.g. http://prefect-host:4200/api) here and on every worker"
+        )
     with get_client(sync_client=True) as client:
         os.environ["PREFECT_API_URL"] = str(client.api_url)
     log.debug("workers will use the temporary Prefect API %s", client.api_url)

@@ -36,7 +36,7 @@ SCHEMA_FILE = SCHEMA_DIR / "compose-spec.json"
 # Services that run once and exit; every other service must have a healthcheck.
 ONE_SHOTS = {"certs", "kibana-password", "security", "setup"}
 # Services built from this repo's Dockerfile.
-APP_SERVICES = {"prefect-server", "worker", "security", "setup"}
+APP_SERVICES = {"prefect-server", "worker", "security", "setup", "dask-scheduler", "dask-worker"}
 SECRET_NAME = re.compile(r"PASSWORD|SECRET(?!S_DIR)|TOKEN|API_?KEY|ENCRYPTION_?KEY", re.IGNORECASE)
 # ${NAME}, ${NAME:-default}, ${NAME-default}, ${NAME:?error}, ${NAME?error}, $NAME; $$ escapes.
 VAR_REF = re.compile(
@@ -233,6 +233,8 @@ def test_expected_services(services: dict[str, dict[str, Any]]) -> None:
         "prefect-server",
         "worker",
         "setup",
+        "dask-scheduler",
+        "dask-worker",
     }
 
 
@@ -508,6 +510,28 @@ def test_prefect_server_worker_and_setup_commands(services: dict[str, dict[str, 
                 if key.startswith("NEWSINDEX_") and key != "NEWSINDEX_SECRETS_DIR"
             }
         )
+
+
+def test_dask_services_scale_and_workers_get_what_the_flow_runs_get(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    """`--scale dask-worker=N`: no fixed name or host port; each worker reports to the Prefect
+    server, reads the writer key and the CA, and sees the inbox where the Prefect worker does."""
+    scheduler, worker = services["dask-scheduler"], services["dask-worker"]
+    assert scheduler["entrypoint"] + scheduler["command"][:1] == ["dask", "scheduler"]
+    command = worker["entrypoint"] + worker["command"]
+    assert command[:3] == ["dask", "worker", "tcp://dask-scheduler:8786"]
+    assert command[command.index("--nthreads") + 1] == "1"
+    for service in (scheduler, worker):
+        assert "container_name" not in service and not service.get("ports")
+    env, flow_env = _environment(worker), _environment(services["worker"])
+    assert flow_env["NEWSINDEX_DASK_ADDRESS"] == "tcp://dask-scheduler:8786"
+    for key in ("PREFECT_API_URL", "NEWSINDEX_SECRETS_DIR", "NEWSINDEX_ES_CA_CERTS"):
+        assert env[key] == flow_env[key], key
+    assert env["NEWSINDEX_SOURCE_ROOT"] == flow_env["NEWSINDEX_SOURCE_ROOT"]
+    mounts = {volume.split(":")[1] for volume in worker["volumes"]}
+    assert {"/app/inbox", "/etc/newsindex/certs", "/var/lib/newsindex-keys"} <= mounts
+    assert "dask-scheduler" in worker["depends_on"] and "prefect-server" in worker["depends_on"]
 
 
 def test_ports_are_bound_to_loopback(services: dict[str, dict[str, Any]]) -> None:
