@@ -314,10 +314,11 @@ def search_command(
     until: str | None = typer.Option(None, help="Published on or before (YYYY-MM-DD)"),
     paragraphs: bool = typer.Option(False, "--paragraphs", help="Search paragraphs"),
     size: int = typer.Option(10, min=1, max=1000, help="Number of hits"),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON (one object)"),
 ) -> None:
     """Search the index and print hits with highlighted snippets and facet counts."""
     from flows.search import SearchFilters, search
-    from flows.search_output import print_result
+    from flows.search_output import print_result, result_json
 
     filters = SearchFilters(outlet, person, org, place, author, _iso_date(since), _iso_date(until))
     settings = get_settings()
@@ -330,6 +331,9 @@ def search_command(
             raise fail(
                 f"no index {settings.index_prefix}-* to search yet: ingest some files first"
             ) from None
+    if as_json:
+        typer.echo(result_json(result, paragraphs=paragraphs))
+        return
     print_result(Console(), result, paragraphs=paragraphs)
 
 

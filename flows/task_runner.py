@@ -6,6 +6,7 @@ import logging
 import os
 
 from prefect import get_client
+from prefect.logging.configuration import ensure_logging_setup
 from prefect.settings import PREFECT_API_URL
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
@@ -36,8 +37,14 @@ def build_task_runner(
     if settings.task_runner == "threads" or in_process:
         return ThreadPoolTaskRunner(max_workers=settings.task_workers)
     return ProcessPoolTaskRunner(
-        max_workers=settings.task_workers, initializer=quiet_console, initargs=(verbose,)
+        max_workers=settings.task_workers, initializer=_quiet_worker, initargs=(verbose,)
     )
+
+
+def _quiet_worker(verbose: bool) -> None:
+    """Worker process start: Prefect's logging set up first, then quietened like the CLI's."""
+    ensure_logging_setup()
+    quiet_console(verbose)
 
 
 def share_api_with_workers() -> None:
