@@ -27,6 +27,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+from flows.config import Settings  # noqa: E402
+from flows.es_client import make_client  # noqa: E402
 from flows.local_es import LocalElasticsearch, free_port, stop_process_group  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -127,6 +129,7 @@ def main() -> None:
                 for name, (command, cwd, env) in variants.items():
                     times[name].append(_timed(command, cwd, env))
                     print(f"round {round_ + 1}  {name:<40} {times[name][-1]:6.1f} s", flush=True)
+    _drop(es_url, [env["NEWSINDEX_INDEX_PREFIX"] for _, _, env in variants.values()])
     if server is not None:
         server.stop()
     medians = {name: statistics.median(values) for name, values in times.items()}
@@ -134,6 +137,18 @@ def main() -> None:
     print(f"\nmedian wall time of `newsindex run {args.source}` over {args.rounds} rounds:")
     for name, median in medians.items():
         print(f"  {name:<40} {median:6.1f} s  ({median / first:.0%} of the baseline)")
+
+
+def _drop(es_url: str, prefixes: list[str]) -> None:
+    """Delete the indices and templates the runs made (by name: wildcard deletes are refused)."""
+    es = make_client(Settings(_env_file=None, es_url=es_url))
+    lenient = es.options(ignore_status=404)
+    for prefix in prefixes:
+        made = lenient.indices.get(index=f"{prefix}-*", expand_wildcards="all")
+        if made:
+            es.indices.delete(index=list(made))
+        lenient.indices.delete_index_template(name=f"{prefix}-articles,{prefix}-paragraphs")
+        lenient.cluster.delete_component_template(name=f"{prefix}-settings")
 
 
 @contextmanager
