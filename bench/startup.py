@@ -4,7 +4,8 @@ Usage: .venv/bin/python bench/startup.py [--baseline REF] [--rounds N] [--source
        [--with-server]
 
 The baseline is `git archive REF` unpacked in a temporary folder and run with this venv's
-Python. Each variant runs once untimed (its indices and the Prefect database are made), then
+Python. Wall and CPU time (of the run and the processes it starts) are printed per run: on a
+machine shared with other work the CPU time is the steadier figure. Each variant runs once untimed (its indices and the Prefect database are made), then
 the variants take turns, `--full-refresh` each time so every run does the whole work, and the
 median of each is printed with the ratio. `--with-server` adds this checkout against a running
 `prefect server start` (PREFECT_API_URL set: no temporary server). Uses NEWSINDEX_ES_URL when
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -41,13 +43,19 @@ def _export(ref: str, into: Path) -> None:
     subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
 
 
-def _timed(command: list[str], cwd: Path, env: dict[str, str]) -> float:
-    started = time.perf_counter()
+def _cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def _timed(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds and CPU seconds of the run (its server and worker processes included)."""
+    started, cpu = time.perf_counter(), _cpu()
     done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr[-3000:]}")
-    return seconds
+    return seconds, _cpu() - cpu
 
 
 @contextmanager
@@ -125,18 +133,26 @@ def main() -> None:
             for command, cwd, env in variants.values():  # indices and Prefect database made
                 _timed(command, cwd, env)
             times: dict[str, list[float]] = {name: [] for name in variants}
+            cpus: dict[str, list[float]] = {name: [] for name in variants}
             for round_ in range(args.rounds):
                 for name, (command, cwd, env) in variants.items():
-                    times[name].append(_timed(command, cwd, env))
-                    print(f"round {round_ + 1}  {name:<40} {times[name][-1]:6.1f} s", flush=True)
+                    wall, cpu = _timed(command, cwd, env)
+                    times[name].append(wall)
+                    cpus[name].append(cpu)
+                    print(f"round {round_ + 1}  {name:<40} {wall:6.1f} s  cpu {cpu:6.1f} s")
     _drop(es_url, [env["NEWSINDEX_INDEX_PREFIX"] for _, _, env in variants.values()])
     if server is not None:
         server.stop()
     medians = {name: statistics.median(values) for name, values in times.items()}
     first = next(iter(medians.values()))
-    print(f"\nmedian wall time of `newsindex run {args.source}` over {args.rounds} rounds:")
+    base_cpu = statistics.median(next(iter(cpus.values())))
+    print(f"\nmedians of `newsindex run {args.source}` over {args.rounds} rounds:")
     for name, median in medians.items():
-        print(f"  {name:<40} {median:6.1f} s  ({median / first:.0%} of the baseline)")
+        cpu = statistics.median(cpus[name])
+        print(
+            f"  {name:<40} wall {median:6.1f} s ({median / first:.0%} of the baseline)  "
+            f"cpu {cpu:6.1f} s ({cpu / base_cpu:.0%})"
+        )
 
 
 def _drop(es_url: str, prefixes: list[str]) -> None:
