@@ -5,9 +5,10 @@ Usage: .venv/bin/python bench/startup.py [--baseline REF] [--rounds N] [--source
 
 The baseline is `git archive REF` unpacked in a temporary folder and run with this venv's
 Python. Wall and CPU time (of the run and the processes it starts) are printed per run: on a
-machine shared with other work the CPU time is the steadier figure. Each variant runs once untimed (its indices and the Prefect database are made), then
-the variants take turns, `--full-refresh` each time so every run does the whole work, and the
-median of each is printed with the ratio. `--with-server` adds this checkout against a running
+machine shared with other work the CPU time is the steadier figure. Each variant runs once
+untimed (its indices and the Prefect database are made), then the variants take turns,
+`--full-refresh` each time so every run does the whole work, and the medians are printed with
+their ratio to the baseline. `--with-server` adds this checkout against a running
 `prefect server start` (PREFECT_API_URL set: no temporary server). Uses NEWSINDEX_ES_URL when
 set, otherwise starts a local Elasticsearch. No PREFECT_API_URL is passed to the other runs.
 """
