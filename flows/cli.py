@@ -8,7 +8,9 @@ import os
 # and OpenBLAS's own threads on top halve spaCy's per-core NER speed.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
+import contextlib
 import functools
+import itertools
 import json
 import logging
 import sys
@@ -27,10 +29,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemaining
 
 from flows import local_es, sources
 from flows.config import Settings, get_settings
+from flows.console_logs import quiet_console
 from flows.dead_letter import DeadLetter, DeadLetterError
 from flows.es_client import EsUnavailableError, check_connection, describe_error, make_client
 from flows.indices import IndexLayoutError
-from flows.report import RunAbortedError
+from flows.progress import for_console, showing
+from flows.report import RunAbortedError, summary_text
 from flows.runner_errors import TaskRunnerError
 
 app = typer.Typer(
@@ -50,42 +54,24 @@ log = logging.getLogger(__name__)
 _verbose = False  # --verbose: tracebacks in the logs and after a failure
 
 
-class _OneLineFormatter(logging.Formatter):
-    """Formats like `inner` without the traceback (the record keeps it for other handlers)."""
-
-    def __init__(self, inner: logging.Formatter) -> None:
-        super().__init__()
-        self.inner = inner
-
-    def format(self, record: logging.LogRecord) -> str:
-        saved = record.exc_info, record.exc_text, record.stack_info
-        record.exc_info = record.exc_text = record.stack_info = None
-        try:
-            return self.inner.format(record)
-        finally:
-            record.exc_info, record.exc_text, record.stack_info = saved
-
-
 def _one_line_logs() -> None:
-    """Without --verbose, log lines on the console carry no traceback (Prefect's included)."""
-    if _verbose:
-        return
-    loggers = [logging.getLogger(), *logging.Logger.manager.loggerDict.values()]
-    for logger in loggers:
-        for handler in getattr(logger, "handlers", []):
-            if isinstance(handler, logging.StreamHandler) and not isinstance(
-                handler.formatter, _OneLineFormatter
-            ):
-                handler.setFormatter(_OneLineFormatter(handler.formatter or logging.Formatter()))
+    """Without --verbose, log lines on the console carry no traceback, and Prefect's own are
+    shown only for retries (flows.console_logs)."""
+    quiet_console(_verbose)
+
+
+def _print_summary(summary: dict, as_json: bool) -> None:
+    """The run summary on stdout: for a person, or as JSON for scripts."""
+    typer.echo(json.dumps(summary, indent=2) if as_json else summary_text(summary))
 
 
 @contextmanager
-def one_line_errors(url: str) -> Iterator[None]:
+def one_line_errors(url: str, json_summary: bool = False) -> Iterator[None]:
     """Turn every error a command expects into one line on stderr and exit 2."""
     try:
         yield
     except RunAbortedError as exc:
-        typer.echo(json.dumps(exc.summary, indent=2))
+        _print_summary(exc.summary, json_summary)
         _traceback()
         raise fail(str(exc)) from None
     except (
@@ -203,24 +189,55 @@ def run(
     full_refresh: bool = typer.Option(False, help="Re-process unchanged files too"),
     dry_run: bool = typer.Option(False, help="Parse and enrich, write nothing"),
     batch_size: int = typer.Option(None, help="Files per task (default NEWSINDEX_BATCH_SIZE)"),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON"),
 ) -> None:
     """Run the ingest flow once. Exit 3 when some files could not be indexed."""
     settings = get_settings()
-    with one_line_errors(settings.es_url):
+    with one_line_errors(settings.es_url, as_json):
         sources.validate_source(source, settings.source_root)
         check_connection(make_client(settings), settings)
         if not dry_run:  # failures must have somewhere to go before anything is written
             DeadLetter(settings.dead_letter_path).close()
+        runner = _prepare_run(settings, source, batch_size)
         from flows.ingest import IngestOptions, ingest
 
-        _one_line_logs()
         options = IngestOptions(
             source=source, full_refresh=full_refresh, dry_run=dry_run, batch_size=batch_size
         )
-        summary = ingest(options)
-    typer.echo(json.dumps(summary, indent=2))
+        with showing(for_console(console)):
+            summary = ingest.with_options(task_runner=runner)(options)
+    _print_summary(summary, as_json)
     if summary["failed"]:
         raise fail(_failed_files(summary, settings.dead_letter_path), code=3)
+
+
+def _prepare_run(settings: Settings, source: str, batch_size: int | None) -> Any:
+    """Boot the Prefect API in the background and pick the task runner meanwhile.
+
+    A run whose files fit in one batch runs it on a thread of this process (no worker process
+    to start, which would import Prefect and spaCy again); its NER models load while the
+    temporary Prefect server starts. Returns the task runner for the flow.
+    """
+    from flows.prefect_api import start_prefect_api
+
+    api_ready = start_prefect_api(_verbose)
+    size = batch_size or settings.batch_size
+    found = sources.discover(source, sources.DEFAULT_INCLUDE, settings.source_root)
+    in_process = (
+        settings.task_runner == "processes"
+        and sum(1 for _ in itertools.islice(found, size + 1)) <= size
+    )
+    from flows.task_runner import build_task_runner
+
+    if in_process:
+        from flows.ner import load_ner
+
+        for model in set(settings.spacy_models.values()):
+            with contextlib.suppress(OSError):  # a missing model fails the batch, which says so
+                load_ner(model)
+    api_ready()
+    _one_line_logs()
+    return build_task_runner(settings, in_process=in_process, verbose=_verbose)
 
 
 def _failed_files(summary: dict, dead_letter: object, note: str = "") -> str:
@@ -237,6 +254,7 @@ def rebuild(
     source: str = typer.Argument(..., help="Every source file, to re-process into new indices"),
     keep_old: int = typer.Option(1, help="Old index versions to keep after the swap"),
     strict: bool = typer.Option(False, help="Do not swap when any file failed"),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON"),
 ) -> None:
     """Re-process everything into new index versions, then swap the aliases atomically.
 
@@ -244,16 +262,19 @@ def rebuild(
     failures, or any failure with --strict, leave the aliases where they were (exit 2).
     """
     settings = get_settings()
-    with one_line_errors(settings.es_url):
+    with one_line_errors(settings.es_url, as_json):
         sources.validate_source(source, settings.source_root)
         check_connection(make_client(settings), settings)
         DeadLetter(settings.dead_letter_path).close()
+        runner = _prepare_run(settings, source, None)
         from flows.ingest import IngestOptions
         from flows.rebuild import rebuild_indices
 
-        _one_line_logs()
-        summary = rebuild_indices(IngestOptions(source=source), keep_old=keep_old, strict=strict)
-    typer.echo(json.dumps(summary, indent=2))
+        with showing(for_console(console)):
+            summary = rebuild_indices.with_options(task_runner=runner)(
+                IngestOptions(source=source), keep_old=keep_old, strict=strict
+            )
+    _print_summary(summary, as_json)
     if summary["failed"]:
         note = " (the aliases were moved: these files are missing from the new indices)"
         raise fail(_failed_files(summary, settings.dead_letter_path, note), code=3)
@@ -300,10 +321,11 @@ def search_command(
     until: str | None = typer.Option(None, help="Published on or before (YYYY-MM-DD)"),
     paragraphs: bool = typer.Option(False, "--paragraphs", help="Search paragraphs"),
     size: int = typer.Option(10, min=1, max=1000, help="Number of hits"),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON (one object)"),
 ) -> None:
     """Search the index and print hits with highlighted snippets and facet counts."""
     from flows.search import SearchFilters, search
-    from flows.search_output import print_result
+    from flows.search_output import print_result, result_json
 
     filters = SearchFilters(outlet, person, org, place, author, _iso_date(since), _iso_date(until))
     settings = get_settings()
@@ -316,6 +338,9 @@ def search_command(
             raise fail(
                 f"no index {settings.index_prefix}-* to search yet: ingest some files first"
             ) from None
+    if as_json:
+        typer.echo(result_json(result, paragraphs=paragraphs))
+        return
     print_result(Console(), result, paragraphs=paragraphs)
 
 

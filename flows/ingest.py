@@ -32,8 +32,10 @@ from prefect.tasks import exponential_backoff
 from prefect.utilities.annotations import quote
 from pydantic import BaseModel, Field
 
+from flows import progress
 from flows.bulk import index_articles, load_window
 from flows.config import Settings, get_settings
+from flows.console_logs import CONSOLE
 from flows.dead_letter import DeadLetter
 from flows.dedup_store import dedup_fields, fetch_candidates
 from flows.es_client import check_connection, describe_error, make_client, redact_url
@@ -315,25 +317,34 @@ def run_batches(options: IngestOptions, settings: Settings, targets: IndexPair) 
     logger.info("%d files under %s, in batches of %d", len(files), options.source, batch_size)
 
     report = RunReport()
-    in_flight: deque[PrefectFuture[PreparedBatch]] = deque()
+    tracker = progress.current(logger)
+    tracker.start(len(files))
+    in_flight: deque[tuple[int, list[SourceFile], PrefectFuture[PreparedBatch]]] = deque()
     max_in_flight = settings.task_workers * 2  # bounded memory: never the whole corpus at once
     writes = (
         contextlib.nullcontext()
         if options.dry_run
         else load_window(make_client(settings), targets.names())
     )
+
+    def finish_oldest() -> None:
+        batch = _prepared(*in_flight.popleft())
+        done = _finish(batch, options, settings, targets)
+        report.merge(done)
+        tracker.batch_done(done)
+
     try:
         with writes:
-            for done, batch_files in enumerate(_batches(files, batch_size), start=1):
-                in_flight.append(
-                    prepare_batch.submit(quote(batch_files), options, settings, targets.articles)
+            for number, batch_files in enumerate(_batches(files, batch_size), start=1):
+                future = prepare_batch.submit(
+                    quote(batch_files), options, settings, targets.articles
                 )
+                in_flight.append((number, batch_files, future))
                 if len(in_flight) >= max_in_flight:
-                    report.merge(_finish(in_flight.popleft().result(), options, settings, targets))
-                submitted = min(done * batch_size, len(files))
-                logger.info("batch %d submitted (%d of %d files)", done, submitted, len(files))
+                    finish_oldest()
+                logger.debug("batch %d submitted (%d files)", number, len(batch_files))
             while in_flight:
-                report.merge(_finish(in_flight.popleft().result(), options, settings, targets))
+                finish_oldest()
     except (ApiError, TransportError) as exc:  # systemic: the cluster, not a file
         report.seconds = time.perf_counter() - started
         message = f"run stopped: {describe_error(exc, settings.es_url)}"
@@ -349,6 +360,33 @@ def run_batches(options: IngestOptions, settings: Settings, targets: IndexPair) 
 def _counts(report: RunReport) -> str:
     s = report.summary()
     return ", ".join(f"{k} {s[k]}" for k in ("files_seen", "indexed", "skipped", "failed"))
+
+
+def _prepared(
+    number: int, files: list[SourceFile], future: PrefectFuture[PreparedBatch]
+) -> PreparedBatch:
+    """The prepared batch; a task that failed on its own (not on Elasticsearch) fails its files.
+
+    The failure is one log line (the console shows it without --verbose; Prefect's traceback
+    stays in the UI), and each file is counted and dead-lettered with the stage `prepare`.
+    """
+    try:
+        return future.result()
+    except (ApiError, TransportError):  # systemic: the run stops (run_batches)
+        raise
+    except Exception as exc:
+        batch = PreparedBatch()
+        batch.report.files_seen = len(files)
+        for file in files:
+            _fail(batch.report, file.uri, "prepare", _reason(exc))
+        get_run_logger().warning(
+            "batch %d failed, its %d files dead-lettered: %s",
+            number,
+            len(files),
+            _reason(exc),
+            extra=CONSOLE,
+        )
+        return batch
 
 
 def _finish(

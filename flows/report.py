@@ -36,6 +36,7 @@ class RunReport:
     entities_total: int = 0
     duplicates_found: int = 0
     per_outlet: Counter[str] = field(default_factory=Counter)
+    per_language: Counter[str] = field(default_factory=Counter)
     removals_by_kind: Counter[str] = field(default_factory=Counter)
     failures: list[dict[str, str]] = field(default_factory=list)  # id, source, stage, reason
     systemic_failures: int = 0  # failed files refused for the cluster's reasons (5xx, 429, down)
@@ -45,6 +46,7 @@ class RunReport:
         """Add the quality figures of articles that reached the index."""
         for article in articles:
             self.per_outlet[article.outlet.name if article.outlet else "(unknown)"] += 1
+            self.per_language[article.language or "(unknown)"] += 1
             self.removals_by_kind.update(removal.kind for removal in article.removed)
             self.with_date += article.published_at is not None
             self.with_author += bool(article.authors)
@@ -86,6 +88,7 @@ class RunReport:
             "entities_per_article": self.share(self.entities_total),
             "duplicates_found": self.duplicates_found,
             "per_outlet": dict(self.per_outlet.most_common()),
+            "per_language": dict(self.per_language.most_common()),
             "removals_by_kind": dict(self.removals_by_kind.most_common()),
             "failures": [
                 {k: f[k] for k in ("source", "stage", "reason") if k in f}
@@ -119,6 +122,12 @@ class RunReport:
             "|---|---:|",
             *[f"| {name} | {count} |" for name, count in s["per_outlet"].items()],
             "",
+            "## Per language",
+            "",
+            "| language | articles |",
+            "|---|---:|",
+            *[f"| {lang} | {count} |" for lang, count in s["per_language"].items()],
+            "",
             "## Removals by kind",
             "",
             "| kind | spans |",
@@ -138,3 +147,29 @@ class RunReport:
                 for f in self.failures[:50]
             ]
         return "\n".join(lines) + "\n"
+
+
+def _counts(counts: dict[str, int]) -> str:
+    return ", ".join(f"{name} {count}" for name, count in counts.items()) or "none"
+
+
+def summary_text(summary: dict[str, Any]) -> str:
+    """The run summary for a person: counts, then per outlet, per language, removals, failures."""
+    s = summary
+    lines = [
+        f"{s['files_seen']} files seen: {s['indexed']} indexed, {s['skipped']} skipped "
+        f"(unchanged), {s['failed']} failed in {s['seconds']} s",
+        f"  paragraphs: {s['paragraphs_indexed']} indexed, {s['paragraphs_deleted']} orphans "
+        f"deleted; with a date {s['share_with_date']:.0%}, with an author "
+        f"{s['share_with_author']:.0%}; entities per article {s['entities_per_article']}; "
+        f"near-duplicates {s['duplicates_found']}",
+        f"  per outlet: {_counts(s['per_outlet'])}",
+        f"  per language: {_counts(s.get('per_language', {}))}",
+        f"  removed: {_counts(s['removals_by_kind'])}",
+    ]
+    if s["failures"]:
+        lines.append(f"  failures{' (first 50)' if s['failed'] > len(s['failures']) else ''}:")
+        lines += [
+            f"    {f['source']} ({f.get('stage', '?')}): {f['reason']}" for f in s["failures"]
+        ]
+    return "\n".join(lines)

@@ -6,19 +6,26 @@ import logging
 import os
 
 from prefect import get_client
+from prefect.logging.configuration import ensure_logging_setup
 from prefect.settings import PREFECT_API_URL
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
 from flows.config import Settings
+from flows.console_logs import quiet_console
 from flows.runner_errors import TaskRunnerError
 
 log = logging.getLogger(__name__)
 
 
-def build_task_runner(settings: Settings) -> TaskRunner:
+def build_task_runner(
+    settings: Settings, *, in_process: bool = False, verbose: bool = True
+) -> TaskRunner:
     """Worker processes by default: cleaning and NER are CPU-bound Python, which threads share.
 
-    Threads start at once (small runs); Dask (prefect-dask) spreads batches over machines.
+    Threads start at once (small runs, or `in_process`: a run of one batch has nothing to run
+    in parallel, and a worker process would load Python, Prefect and spaCy again first); Dask
+    (prefect-dask) spreads batches over machines. Without `verbose` worker processes print one
+    line per log record and, of Prefect's own, only retry notices.
     """
     if settings.task_runner == "dask":
         from flows.dask_runner import NewsindexDaskTaskRunner  # optional extra: [dask]
@@ -28,9 +35,17 @@ def build_task_runner(settings: Settings) -> TaskRunner:
         return NewsindexDaskTaskRunner(
             cluster_kwargs={"n_workers": settings.task_workers, "threads_per_worker": 1}
         )
-    if settings.task_runner == "threads":
+    if settings.task_runner == "threads" or in_process:
         return ThreadPoolTaskRunner(max_workers=settings.task_workers)
-    return ProcessPoolTaskRunner(max_workers=settings.task_workers)
+    return ProcessPoolTaskRunner(
+        max_workers=settings.task_workers, initializer=_quiet_worker, initargs=(verbose,)
+    )
+
+
+def _quiet_worker(verbose: bool) -> None:
+    """Worker process start: Prefect's logging set up first, then quietened like the CLI's."""
+    ensure_logging_setup()
+    quiet_console(verbose)
 
 
 def share_api_with_workers(settings: Settings) -> None:

@@ -151,8 +151,8 @@ def test_cli_run_without_prefect_server_starts_one_temporary_api(
 ) -> None:
     """Worker processes report to the flow's temporary API instead of each starting their own."""
     files = _copy_samples(tmp_path / "in")
-    done = subprocess.run(
-        _cli("run", str(tmp_path / "in"), "--batch-size", "2"),
+    done = subprocess.run(  # -v: Prefect's own lines (the server's start) are shown
+        _cli("-v", "run", str(tmp_path / "in"), "--batch-size", "2", "--json"),
         env=_cli_env(flow_settings, tmp_path / "prefect-home"),
         capture_output=True,
         text=True,

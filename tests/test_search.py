@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 from datetime import date
 
@@ -104,6 +105,16 @@ def test_cli_prints_hits_snippets_and_facets(
     assert "People: Tobin Ashgrove (1)" in result.output
     paragraphs = _run_cli(monkeypatch, loaded, "frost", "--paragraphs", "--size", "1")
     assert "2 matching paragraphs" in paragraphs.output
+
+
+def test_cli_json_for_scripts(monkeypatch: pytest.MonkeyPatch, loaded: Settings) -> None:
+    result = _run_cli(monkeypatch, loaded, "frost", "--outlet", "Daily Lantern", "--json")
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.output)
+    assert (found["kind"], found["total"]) == ("articles", 1)
+    assert found["hits"][0]["title"] == "Orchard growers report early frost"
+    assert any("<em>" in snippet for snippet in found["hits"][0]["snippets"])
+    assert {"value": "Daily Lantern", "count": 1} in found["facets"]["outlet"]
 
 
 def test_cli_bad_date_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, loaded: Settings) -> None:
