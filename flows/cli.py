@@ -30,6 +30,7 @@ from flows.config import Settings, get_settings
 from flows.dead_letter import DeadLetter, DeadLetterError
 from flows.es_client import EsUnavailableError, check_connection, describe_error, make_client
 from flows.indices import IndexLayoutError
+from flows.lease import LeaseError, LeaseHeldError
 from flows.report import RunAbortedError
 
 app = typer.Typer(
@@ -47,6 +48,7 @@ app.add_typer(local_es_app, name="local-es")
 console = Console(stderr=True)
 log = logging.getLogger(__name__)
 _verbose = False  # --verbose: tracebacks in the logs and after a failure
+LEASE_HELD_EXIT = 4  # another run held the writer lease for NEWSINDEX_LEASE_WAIT seconds
 
 
 class _OneLineFormatter(logging.Formatter):
@@ -87,7 +89,11 @@ def one_line_errors(url: str) -> Iterator[None]:
         typer.echo(json.dumps(exc.summary, indent=2))
         _traceback()
         raise fail(str(exc)) from None
+    except LeaseHeldError as exc:  # another run writes these indices: try again later
+        raise fail(str(exc), code=LEASE_HELD_EXIT) from None
     except (EsUnavailableError, DeadLetterError, IndexLayoutError, sources.SourceError) as exc:
+        raise fail(str(exc)) from None
+    except LeaseError as exc:
         raise fail(str(exc)) from None
     except (ApiError, TransportError) as exc:
         _traceback()
