@@ -6,8 +6,11 @@ The lease is one document (`_id` "writer") in the small hidden index `{prefix}-l
 succeed), renews it from a background thread every third of NEWSINDEX_LEASE_TTL, and deletes
 it when it ends. A holder that dies stops renewing: once `expires_at` has passed, the next run
 takes the lease over with a compare-and-set (`if_seq_no`/`if_primary_term`), so two waiting
-runs cannot both win. A run that finds the lease held waits up to NEWSINDEX_LEASE_WAIT
-seconds, then stops with `LeaseHeldError` naming the holder (the CLI exits 4).
+runs cannot both win. A holder on this machine (same host name and process namespace) whose
+process is gone, or an earlier run of this very process whose release failed (Elasticsearch was
+down), is known dead at once: its lease is taken over without waiting for the expiry.
+A run that finds the lease held waits up to NEWSINDEX_LEASE_WAIT seconds, then stops with
+`LeaseHeldError` naming the holder (the CLI exits 4).
 
 Expiry compares the holder's wall clock with the waiter's: machines sharing a cluster are
 assumed to agree within a small fraction of the TTL (NTP).
@@ -25,6 +28,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from elasticsearch import BadRequestError, ConflictError, Elasticsearch, NotFoundError
@@ -58,6 +62,14 @@ def current_run() -> str:
     return f"cli-{uuid.uuid4().hex[:8]}"
 
 
+def _pid_namespace() -> str:
+    """This process's PID namespace ("" where /proc does not say): pids compare within one."""
+    try:
+        return str(Path("/proc/self/ns/pid").readlink())
+    except OSError:
+        return ""
+
+
 @dataclass(frozen=True)
 class Holder:
     """Who holds a lease: enough to find the process."""
@@ -68,6 +80,26 @@ class Holder:
 
     def __str__(self) -> str:
         return f"{self.run}, pid {self.pid} on {self.host}"
+
+
+_live_tokens: set[str] = set()  # the leases this process holds right now
+
+
+def _known_dead(held: dict[str, Any]) -> bool:
+    """The holder's process is on this machine and no longer holds the lease."""
+    namespace = _pid_namespace()
+    if not namespace or (held.get("host"), held.get("pidns")) != (socket.gethostname(), namespace):
+        return False
+    pid = held.get("pid")
+    if pid == os.getpid():
+        return held.get("token") not in _live_tokens
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except (OSError, TypeError, ValueError):  # alive under another user, or no usable pid
+        return False
+    return False
 
 
 def _now_ms() -> int:
@@ -84,6 +116,7 @@ class WriterLease:
         self.wait = settings.lease_wait
         self.holder = holder
         self.lost = False
+        self.token = uuid.uuid4().hex
         self._version: dict[str, int] = {}  # if_seq_no / if_primary_term of our document
         self._stop = threading.Event()
         self._renewer: threading.Thread | None = None
@@ -94,6 +127,8 @@ class WriterLease:
             "host": self.holder.host,
             "pid": self.holder.pid,
             "run": self.holder.run,
+            "pidns": _pid_namespace(),
+            "token": self.token,
             "renewed_at": datetime.now(UTC).isoformat(),
             "expires_at": _now_ms() + int(self.ttl * 1000),
         }
@@ -128,7 +163,8 @@ class WriterLease:
         if not current.get("found"):
             return {}  # released meanwhile: try again at once
         held = current["_source"]
-        if held.get("expires_at", 0) > _now_ms():
+        dead = _known_dead(held)
+        if held.get("expires_at", 0) > _now_ms() and not dead:
             return held
         try:
             self._keep(
@@ -142,7 +178,8 @@ class WriterLease:
             )
         except ConflictError:
             return {}  # another waiter took it over first: look again
-        log.warning("writer lease %s had expired; taken over from %s", self.index, held["holder"])
+        why = "its holder is gone" if dead else "it had expired"
+        log.warning("writer lease %s taken over from %s: %s", self.index, held["holder"], why)
         return None
 
     def acquire(self) -> None:
@@ -166,6 +203,7 @@ class WriterLease:
                 announced = True
             time.sleep(min(left, max(0.2, self.ttl / 6)))
         log.info("writer lease %s taken by %s", self.index, self.holder)
+        _live_tokens.add(self.token)
         self._renewer = threading.Thread(target=self._renew_loop, name="lease-renewer", daemon=True)
         self._renewer.start()
 
@@ -185,16 +223,20 @@ class WriterLease:
                 log.warning("could not renew the writer lease %s: %s", self.index, exc)
 
     def release(self) -> None:
-        """Stop renewing and delete the lease document if it is still ours."""
+        """Stop renewing and delete the lease document if it is still ours (best effort: when
+        the cluster does not answer, the lease expires, or this process's next run takes it)."""
         self._stop.set()
         if self._renewer is not None:
             self._renewer.join()
+        _live_tokens.discard(self.token)
         if self.lost or not self._version:
             return
         try:
             self.es.delete(index=self.index, id=LOCK_ID, **self._version)
         except (ConflictError, NotFoundError):
             log.warning("writer lease %s was no longer ours at release", self.index)
+        except Exception as exc:  # the run's own outcome matters more than the lease's
+            log.warning("could not release the writer lease %s: %s", self.index, exc)
 
 
 @contextmanager
