@@ -39,7 +39,8 @@ def _with(settings: Settings, **changes: object) -> Settings:
 
 
 def _holder_doc(es: Elasticsearch, prefix: str) -> dict | None:
-    found = es.options(ignore_status=404).get(index=locks_index(prefix), id=LOCK_ID)
+    lenient = es.options(ignore_status=(404, 503))  # 503: the new locks index is starting
+    found = lenient.get(index=locks_index(prefix), id=LOCK_ID)
     return found["_source"] if found.get("found") else None
 
 
@@ -126,6 +127,20 @@ def prefect_api() -> Iterator[str]:
         yield str(PREFECT_API_URL.value())
 
 
+_started: list[subprocess.Popen[str]] = []
+
+
+@pytest.fixture(autouse=True)
+def _no_leftover_runs() -> Iterator[None]:
+    """A failed test leaves no `newsindex` process behind."""
+    yield
+    while _started:
+        process = _started.pop()
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=30)
+
+
 def _cli(settings: Settings, api: str, home: Path, *args: str, **env: str) -> subprocess.Popen[str]:
     base = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "NEWSINDEX_"))}
     base |= {
@@ -139,7 +154,7 @@ def _cli(settings: Settings, api: str, home: Path, *args: str, **env: str) -> su
     }
     base |= {f"NEWSINDEX_{key.upper()}": value for key, value in env.items()}
     command = [str(Path(sys.executable).parent / "newsindex"), *args]
-    return subprocess.Popen(
+    process = subprocess.Popen(
         command,
         env=base,
         stdout=subprocess.PIPE,
@@ -147,6 +162,8 @@ def _cli(settings: Settings, api: str, home: Path, *args: str, **env: str) -> su
         text=True,
         start_new_session=True,
     )
+    _started.append(process)
+    return process
 
 
 def _wait_for_holder(es: Elasticsearch, prefix: str, run_name: str, process) -> dict:
