@@ -33,6 +33,7 @@ from flows.console_logs import quiet_console
 from flows.dead_letter import DeadLetter, DeadLetterError
 from flows.es_client import EsUnavailableError, check_connection, describe_error, make_client
 from flows.indices import IndexLayoutError
+from flows.lease import LeaseError, LeaseHeldError
 from flows.progress import for_console, showing
 from flows.report import RunAbortedError, summary_text
 from flows.runner_errors import TaskRunnerError
@@ -52,6 +53,7 @@ app.add_typer(local_es_app, name="local-es")
 console = Console(stderr=True)
 log = logging.getLogger(__name__)
 _verbose = False  # --verbose: tracebacks in the logs and after a failure
+LEASE_HELD_EXIT = 4  # another run held the writer lease for NEWSINDEX_LEASE_WAIT seconds
 
 
 def _one_line_logs() -> None:
@@ -74,6 +76,8 @@ def one_line_errors(url: str, json_summary: bool = False) -> Iterator[None]:
         _print_summary(exc.summary, json_summary)
         _traceback()
         raise fail(str(exc)) from None
+    except LeaseHeldError as exc:  # another run writes these indices: try again later
+        raise fail(str(exc), code=LEASE_HELD_EXIT) from None
     except (
         EsUnavailableError,
         DeadLetterError,
@@ -81,6 +85,8 @@ def one_line_errors(url: str, json_summary: bool = False) -> Iterator[None]:
         sources.SourceError,
         TaskRunnerError,
     ) as exc:
+        raise fail(str(exc)) from None
+    except LeaseError as exc:
         raise fail(str(exc)) from None
     except (ApiError, TransportError) as exc:
         _traceback()

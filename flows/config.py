@@ -44,6 +44,16 @@ class Settings(BaseSettings):
 
     # Index layout
     index_prefix: str = Field("newsindex", description="Prefix of every index, alias and template")
+    index_shards: int = Field(1, ge=1, le=1024, description="Primary shards of each new index")
+    index_replicas: str = Field(
+        "0-1",
+        pattern=r"^\d{1,3}(-(\d{1,3}|all))?$",
+        description="Replicas per shard: a number, or a range that follows the node count",
+    )
+
+    # One writer per index set (flows/lease.py)
+    lease_ttl: float = Field(60.0, ge=1, description="Writer lease lifetime unless renewed, s")
+    lease_wait: float = Field(300.0, ge=0, description="How long a run waits for the lease, s")
 
     # Batching
     batch_size: int = Field(200, ge=1, le=10_000, description="Files per Prefect task batch")

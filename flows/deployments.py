@@ -8,6 +8,11 @@ Their parameters are untrusted input (anyone with the Prefect UI or API can set 
 validated by `IngestOptions`, and a deployment run reads only under NEWSINDEX_SOURCE_ROOT, or
 only its inbox when no root is set (`flows.sources.source_root_for`, applied by the flow itself,
 so it holds however the run was started).
+
+Each deployment runs one flow run at a time (a Prefect deployment concurrency limit): a
+scheduled inbox ingest that finds the previous one still running is cancelled (the next tick
+catches up), a rebuild requested while one runs is queued. Across deployments, and for CLI
+runs, the writer lease in Elasticsearch (flows.lease) keeps one writer per index set.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from prefect import Flow, serve
+from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
 from prefect.deployments.runner import RunnerDeployment
 
 from flows.ingest import IngestOptions, ingest
@@ -23,6 +29,14 @@ from flows.rebuild import rebuild_indices
 INGEST_DEPLOYMENT = "inbox"
 REBUILD_DEPLOYMENT = "rebuild"
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+ONE_AT_A_TIME = {
+    INGEST_DEPLOYMENT: ConcurrencyLimitConfig(
+        limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW
+    ),
+    REBUILD_DEPLOYMENT: ConcurrencyLimitConfig(
+        limit=1, collision_strategy=ConcurrencyLimitStrategy.ENQUEUE
+    ),
+}
 
 
 def runner_deployments(inbox: str, cron: str) -> list[RunnerDeployment]:
@@ -33,12 +47,14 @@ def runner_deployments(inbox: str, cron: str) -> list[RunnerDeployment]:
             name=INGEST_DEPLOYMENT,
             cron=cron,
             parameters={"options": inbox_options},
+            concurrency_limit=ONE_AT_A_TIME[INGEST_DEPLOYMENT],
             description="Index new and changed files from the inbox folder on a schedule.",
             tags=["newsindex"],
         ),
         rebuild_indices.to_deployment(
             name=REBUILD_DEPLOYMENT,
             parameters={"options": inbox_options},
+            concurrency_limit=ONE_AT_A_TIME[REBUILD_DEPLOYMENT],
             description="Re-process everything into a new index version, then swap the aliases.",
             tags=["newsindex"],
         ),
@@ -64,6 +80,7 @@ def deploy_to_pool(inbox: str, cron: str, work_pool: str) -> list[str]:
             work_pool_name=work_pool,
             cron=schedule,
             parameters=inbox_options,
+            concurrency_limit=ONE_AT_A_TIME[name],
             tags=["newsindex"],
             print_next_steps=False,
         )

@@ -21,6 +21,7 @@ from flows.templates import (
     ENGLISH,
     FALLBACK,
     KINDS,
+    Sharding,
     Templates,
     apply_templates,
     render_templates,
@@ -137,7 +138,7 @@ def ensure_indices(es: Elasticsearch, settings: Settings) -> IndexState:
     again. When a live index was made from different mappings than the templates now
     describe, `rebuild_needed` is True; call `rebuild`.
     """
-    templates, changed = apply_templates(es, settings.index_prefix)
+    templates, changed = apply_templates(es, settings.index_prefix, Sharding.of(settings))
     return _attach(es, settings, templates, changed)
 
 
@@ -151,7 +152,8 @@ def open_indices(es: Elasticsearch, settings: Settings) -> IndexPair:
     if not all(indices_behind(es, alias) for alias in names.names()):
         return ensure_indices(es, settings).aliases
     for analyzer in (ENGLISH, FALLBACK):
-        state = _attach(es, settings, render_templates(settings.index_prefix, analyzer), False)
+        rendered = render_templates(settings.index_prefix, analyzer, Sharding.of(settings))
+        state = _attach(es, settings, rendered, False)
         if not state.rebuild_needed:
             return names
     log.warning("rebuild needed: %s", "; ".join(state.rebuild_reasons))
@@ -236,7 +238,7 @@ def rebuild(
     Writes made through the aliases while `fill` runs go to the old indices only.
     """
     state = ensure_indices(es, settings)
-    templates = render_templates(settings.index_prefix, state.analyzer)
+    templates = render_templates(settings.index_prefix, state.analyzer, Sharding.of(settings))
     new = IndexPair(*(_create_physical(es, templates, kind) for kind in KINDS))
     try:
         fill(new)

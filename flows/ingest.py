@@ -41,6 +41,7 @@ from flows.dedup_store import dedup_fields, fetch_candidates
 from flows.es_client import check_connection, describe_error, make_client, redact_url
 from flows.extract import clean_raw
 from flows.indices import IndexPair, aliases, open_indices
+from flows.lease import writer_lease
 from flows.ner import extract_mentions, load_ner
 from flows.report import RunAbortedError, RunReport
 from flows.runner_errors import TaskRunnerError
@@ -294,8 +295,9 @@ def ingest(options: IngestOptions = DEFAULT_OPTIONS) -> dict:
     logger.info("Elasticsearch %s at %s", version, redact_url(settings.es_url))
     if not options.dry_run:  # fail before any work when failures could not be recorded
         DeadLetter(settings.dead_letter_path).close()
-    targets = aliases(settings) if options.dry_run else open_indices(es, settings)
-    report = run_batches(options, settings, targets)
+    with contextlib.nullcontext() if options.dry_run else writer_lease(es, settings):
+        targets = aliases(settings) if options.dry_run else open_indices(es, settings)
+        report = run_batches(options, settings, targets)
     return publish_report(report)
 
 

@@ -1,4 +1,4 @@
-"""A real, local, single-node Elasticsearch for tests and Docker-less machines.
+"""A real, local Elasticsearch (one node, or a small cluster) for tests and Docker-less machines.
 
 Uses Elasticsearch's minimal distribution from Maven Central (fetched with `mvn`, cached in
 ~/.m2), a Java 21+ runtime found on the machine, and, when running as root, an unprivileged
@@ -9,6 +9,11 @@ With `security=Security(...)` it runs secured instead (the tests' secured fixtur
 a CA made by `bin/elasticsearch-certutil` in its own config folder, file-realm users (made with
 `bin/elasticsearch-users`, whose command line carries their throwaway passwords) and file-based
 roles (`config/roles.yml`).
+
+`LocalCluster(nodes=N)` starts N such processes that form one cluster: each has its own HTTP
+and transport ports, data and log folders, and they find each other through
+`discovery.seed_hosts` (every node's transport address) and bootstrap with
+`cluster.initial_master_nodes` (every node's name).
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ import subprocess
 import tempfile
 import time
 import urllib.request
+import uuid
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -194,7 +200,7 @@ class Security:
 
 @dataclass
 class LocalElasticsearch:
-    """One single-node Elasticsearch process on loopback."""
+    """One Elasticsearch process on loopback: a single-node cluster unless `seed_hosts` is set."""
 
     port: int = 0
     heap: str = "512m"
@@ -203,6 +209,12 @@ class LocalElasticsearch:
     process: subprocess.Popen[bytes] | None = None
     extra_settings: dict[str, str] = field(default_factory=dict)  # more `-E key=value`
     security: Security | None = None
+    node_name: str | None = None
+    transport_port: int = 0  # 0: any free port (single node only: others must know it)
+    seed_hosts: tuple[str, ...] = ()  # transport addresses of the cluster's nodes
+    initial_masters: tuple[str, ...] = ()  # node names that bootstrap a new cluster
+    cluster_name: str | None = None
+    expected_nodes: int = 1  # start() waits until the cluster has this many nodes
 
     @property
     def url(self) -> str:
@@ -220,6 +232,28 @@ class LocalElasticsearch:
 
         After `kill()` the instance folder is still there: starting again reuses its data.
         """
+        java = self.launch()
+        version = self.wait_green(timeout)
+        log.info("local Elasticsearch %s up at %s (java %s)", version, self.url, java)
+        if detach and self.process is not None:
+            state = {"pid": self.process.pid, "url": self.url, "dir": str(self.instance_dir)}
+            (cache_dir() / "local-es.json").write_text(json.dumps(state))
+        return version
+
+    def _discovery_settings(self) -> dict[str, str]:
+        if not self.seed_hosts:
+            return {"discovery.type": "single-node", "transport.port": str(self.transport_port)}
+        settings = {
+            "transport.port": str(self.transport_port),
+            "discovery.seed_hosts": ",".join(self.seed_hosts),
+            "cluster.initial_master_nodes": ",".join(self.initial_masters),
+        }
+        if self.cluster_name:
+            settings["cluster.name"] = self.cluster_name
+        return settings
+
+    def launch(self) -> Path:
+        """Start the process without waiting for it to answer; returns the Java home used."""
         home = fetch_distribution(self.version)
         java = find_java()
         self.port = self.port or free_port()
@@ -244,15 +278,16 @@ class LocalElasticsearch:
             security_settings = _secure_config(home, config, self.security, env)
         command = [
             str(home / "bin" / "elasticsearch"),
-            "-E", "discovery.type=single-node",
             "-E", "network.host=127.0.0.1",
             "-E", f"http.port={self.port}",
-            "-E", "transport.port=0",
             "-E", f"path.data={self.instance_dir / 'data'}",
             "-E", f"path.logs={self.instance_dir / 'logs'}",
             "-E", "cluster.routing.allocation.disk.threshold_enabled=false",
         ]  # fmt: skip
-        for key, value in {**security_settings, **self.extra_settings}.items():
+        if self.node_name:
+            command += ["-E", f"node.name={self.node_name}"]
+        settings = {**self._discovery_settings(), **security_settings, **self.extra_settings}
+        for key, value in settings.items():
             command += ["-E", f"{key}={value}"]
         if os.geteuid() == 0:
             user = _ensure_user()
@@ -271,14 +306,11 @@ class LocalElasticsearch:
             cwd=self.instance_dir,
             start_new_session=True,
         )
-        version = self._wait_green(timeout)
-        log.info("local Elasticsearch %s up at %s (java %s)", version, self.url, java)
-        if detach:
-            state = {"pid": self.process.pid, "url": self.url, "dir": str(self.instance_dir)}
-            (cache_dir() / "local-es.json").write_text(json.dumps(state))
-        return version
+        return java
 
-    def _wait_green(self, timeout: float) -> str:
+    def wait_green(self, timeout: float) -> str:
+        """Wait until the cluster is green with `expected_nodes` nodes; returns this node's
+        version. Stops the server and raises LocalEsError when it exits or times out."""
         context, headers = None, {}
         if self.security is not None:
             context = ssl.create_default_context(cafile=str(self.ca_cert))
@@ -293,11 +325,12 @@ class LocalElasticsearch:
                 raise LocalEsError(f"Elasticsearch exited early:\n{tail}")
             try:
                 health = http_get_json(
-                    f"{self.url}/_cluster/health?wait_for_status=green&timeout=1s",
+                    f"{self.url}/_cluster/health?wait_for_status=green"
+                    f"&wait_for_nodes={self.expected_nodes}&timeout=1s",
                     context=context,
                     headers=headers,
                 )
-                if health.get("status") == "green":
+                if health.get("status") == "green" and not health.get("timed_out"):
                     nodes = http_get_json(
                         f"{self.url}/_nodes/_local?filter_path=nodes.*.version",
                         context=context,
@@ -333,6 +366,63 @@ class LocalElasticsearch:
             self.process.wait(timeout=60)
         if self.instance_dir is not None:
             shutil.rmtree(self.instance_dir, ignore_errors=True)
+
+
+@dataclass
+class LocalCluster:
+    """`nodes` Elasticsearch processes on loopback forming one cluster (security off).
+
+    Every node is master-eligible and holds data. With two nodes the voting configuration
+    holds only one of them (Elasticsearch keeps it odd-sized): the cluster survives the loss
+    of the other node only, see `elected_master()`.
+    """
+
+    nodes: int = 2
+    heap: str = "384m"
+    version: str = ES_VERSION
+    members: list[LocalElasticsearch] = field(default_factory=list)
+
+    def start(self, timeout: float = 300.0) -> str:
+        """Start every node, wait for a green cluster of all of them; returns the version."""
+        name = f"newsindex-{uuid.uuid4().hex[:8]}"
+        transport = [free_port() for _ in range(self.nodes)]
+        names = tuple(f"{name}-{n}" for n in range(self.nodes))
+        seeds = tuple(f"127.0.0.1:{port}" for port in transport)
+        self.members = [
+            LocalElasticsearch(
+                heap=self.heap,
+                version=self.version,
+                node_name=names[n],
+                transport_port=transport[n],
+                seed_hosts=seeds,
+                initial_masters=names,
+                cluster_name=name,
+                expected_nodes=self.nodes,
+            )
+            for n in range(self.nodes)
+        ]
+        try:
+            for member in self.members:
+                member.launch()
+            versions = [member.wait_green(timeout) for member in self.members]
+        except BaseException:
+            self.stop()
+            raise
+        log.info("local Elasticsearch cluster %s: %d nodes", name, self.nodes)
+        return versions[0]
+
+    def elected_master(self) -> LocalElasticsearch:
+        """The node currently elected master."""
+        url = self.members[0].url
+        master_id = http_get_json(f"{url}/_cluster/state/master_node")["master_node"]
+        nodes = http_get_json(f"{url}/_nodes/{master_id}/settings?filter_path=nodes.*.name")
+        master_name = next(iter(nodes["nodes"].values()))["name"]
+        return next(m for m in self.members if m.node_name == master_name)
+
+    def stop(self) -> None:
+        """Stop every node and delete its data."""
+        for member in self.members:
+            member.stop()
 
 
 def stop_process_group(pid: int, grace: float = 30.0) -> None:

@@ -5,6 +5,14 @@ the single atomic alias swap. Files that fail on their own (unreadable, empty, r
 mapping) do not stop the swap: they are in the summary and the dead-letter. A systemic failure
 (Elasticsearch down or refusing writes, or no file indexed at all) drops the new indices and
 the aliases never move; so does any failed file with `strict`.
+
+Catching up: the rebuild holds the writer lease (flows.lease) from before it creates the new
+indices until after the swap, so an ingest started meanwhile waits and then writes through the
+moved aliases into the new indices; nothing is written into the old indices while the new ones
+fill, so the swap drops nothing. That was chosen over re-scanning the source before the swap:
+a re-scan reads and cleans every file a second time and still leaves a window between the
+re-scan and the swap, and it would not see an ingest of another folder (the inbox) at all.
+Files added to the rebuild's source after it listed them are indexed by the next ingest.
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ from flows.config import get_settings
 from flows.es_client import check_connection, make_client, redact_url
 from flows.indices import IndexPair, rebuild
 from flows.ingest import DEFAULT_OPTIONS, IngestOptions, publish_report, run_batches
+from flows.lease import writer_lease
 from flows.report import RunAbortedError, RunReport
 from flows.task_runner import build_task_runner
 
@@ -37,7 +46,8 @@ def rebuild_indices(
         if refusal := _refusal(report, strict):
             raise RunAbortedError(f"{refusal}: the aliases were not moved", report.summary())
 
-    state = rebuild(es, settings, fill, keep_old=keep_old)
+    with writer_lease(es, settings):
+        state = rebuild(es, settings, fill, keep_old=keep_old)
     logger.info("aliases now point at %s", state.write_indices.names())
     return publish_report(report)
 

@@ -3,6 +3,9 @@
 `mappings/settings.json` is a component template shared by both index templates;
 `mappings/articles.json` and `mappings/paragraphs.json` are composable index templates whose
 text fields name the analyzer as the placeholder "$text_analyzer", filled in at setup.
+The shard and replica counts are settings (NEWSINDEX_INDEX_SHARDS, NEWSINDEX_INDEX_REPLICAS)
+added to the component template when it is rendered; they are part of the mapping hash, so
+live indices made with other counts are reported as needing a rebuild.
 Whether the cluster has the "english" analyzer is learnt from the template upload itself (it
 validates the mappings), so setup needs no cluster privilege beyond the templates'.
 """
@@ -18,6 +21,8 @@ from importlib.resources import files
 from typing import Any
 
 from elasticsearch import BadRequestError, Elasticsearch, NotFoundError
+
+from flows.config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +43,24 @@ def _fill(node: Any, analyzer: str) -> Any:
     if isinstance(node, list):
         return [_fill(value, analyzer) for value in node]
     return analyzer if node == ANALYZER_PLACEHOLDER else node
+
+
+@dataclass(frozen=True)
+class Sharding:
+    """Primary shards and replicas of new indices; `replicas` is a count ("1") or a range that
+    follows the number of nodes ("0-1", "0-all": Elasticsearch's `auto_expand_replicas`)."""
+
+    shards: int = 1
+    replicas: str = "0-1"
+
+    @classmethod
+    def of(cls, settings: Settings) -> Sharding:
+        return cls(shards=settings.index_shards, replicas=settings.index_replicas)
+
+    def index_settings(self) -> dict[str, Any]:
+        if self.replicas.isdigit():
+            return {"number_of_shards": self.shards, "number_of_replicas": int(self.replicas)}
+        return {"number_of_shards": self.shards, "auto_expand_replicas": self.replicas}
 
 
 def _digest(data: Any) -> str:
@@ -70,9 +93,11 @@ class Templates:
         return self.indices[kind]["_meta"]["mapping_hash"]
 
 
-def render_templates(prefix: str, analyzer: str) -> Templates:
-    """Fill the analyzer, index patterns and `_meta` (version, hash) into the JSON templates."""
+def render_templates(prefix: str, analyzer: str, sharding: Sharding = Sharding()) -> Templates:
+    """Fill the analyzer, shards, replicas, index patterns and `_meta` (version, hash) into the
+    JSON templates."""
     component = load_json("settings.json")
+    component["template"]["settings"]["index"].update(sharding.index_settings())
     component["_meta"] = {**component.get("_meta", {}), "hash": _digest(component["template"])}
     indices = {}
     for kind in KINDS:
@@ -137,22 +162,24 @@ def _up_to_date(es: Elasticsearch, templates: Templates) -> bool:
     )
 
 
-def apply_templates(es: Elasticsearch, prefix: str) -> tuple[Templates, bool]:
+def apply_templates(
+    es: Elasticsearch, prefix: str, sharding: Sharding = Sharding()
+) -> tuple[Templates, bool]:
     """Put the templates rendered with "english", or with "standard" when the cluster refuses
     "english" (no analysis-common); returns them and whether anything was written.
 
     Templates already stored in either rendering are left alone, so `rebuild` with
     unchanged templates needs no template privilege."""
     for analyzer in (ENGLISH, FALLBACK):
-        stored = render_templates(prefix, analyzer)
+        stored = render_templates(prefix, analyzer, sharding)
         if _up_to_date(es, stored):
             return stored, False
     try:
-        templates = render_templates(prefix, ENGLISH)
+        templates = render_templates(prefix, ENGLISH, sharding)
         return templates, put_templates(es, templates)
     except BadRequestError as exc:
         if not _unknown_analyzer(exc, ENGLISH):
             raise
     log.info("cluster has no %r analyzer; text fields use %r", ENGLISH, FALLBACK)
-    templates = render_templates(prefix, FALLBACK)
+    templates = render_templates(prefix, FALLBACK, sharding)
     return templates, put_templates(es, templates)
