@@ -84,9 +84,8 @@ def one_line_errors(url: str, json_summary: bool = False) -> Iterator[None]:
         IndexLayoutError,
         sources.SourceError,
         TaskRunnerError,
+        LeaseError,
     ) as exc:
-        raise fail(str(exc)) from None
-    except LeaseError as exc:
         raise fail(str(exc)) from None
     except (ApiError, TransportError) as exc:
         _traceback()
