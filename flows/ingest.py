@@ -40,6 +40,7 @@ from flows.extract import clean_raw
 from flows.indices import IndexPair, aliases, open_indices
 from flows.ner import extract_mentions, load_ner
 from flows.report import RunAbortedError, RunReport
+from flows.run_log import record_flow_run
 from flows.sources import DEFAULT_INCLUDE, SourceFile, discover, printable, read_file
 from flows.task_runner import build_task_runner, share_api_with_workers
 from transforms.clean import document_id
@@ -351,4 +352,5 @@ def publish_report(report: RunReport) -> dict:
     create_markdown_artifact(
         key="ingest-report", markdown=report.to_markdown(), description="newsindex ingest run"
     )
+    record_flow_run(summary, PIPELINE_VERSION)  # for `newsindex status`
     return summary
