@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable, Iterator, Mapping
-from itertools import batched
+from itertools import islice
 from typing import Any
 
 from flows.ner import extract_mentions, load_ner
@@ -73,7 +73,8 @@ def extract_records(
             article = clean_raw(read_file(file, max_bytes), max_bytes)
             yield json.dumps(article.to_dict(), ensure_ascii=False)
         return
-    for chunk in batched(files, ENRICH_BATCH):
+    remaining = iter(files)
+    while chunk := list(islice(remaining, ENRICH_BATCH)):
         articles = [clean_raw(read_file(file, max_bytes), max_bytes) for file in chunk]
         enrich([a for a in articles if a.paragraphs], models)
         for article in articles:

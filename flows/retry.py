@@ -3,7 +3,8 @@
 Entries are grouped by `source`. A source that still exists (a file, a folder whose listing
 failed, a URL) goes through the ingest's own batch steps again (read, skip unchanged, clean,
 NER, index); a source that is gone is re-processed from its stored article document when
-Elasticsearch has one (an article stored while one of its paragraphs was refused). Then the
+Elasticsearch has one (an article stored while one of its paragraphs was refused; the
+subheadings of paragraphs the index never took are unknown then). Then the
 dead-letter is rewritten: the entries of every retried source are removed and the failures of
 this retry added, so what succeeded disappears and what still fails stays with its new reason.
 A source that is gone with nothing stored keeps its entries, marked with `retry_note`.
