@@ -188,9 +188,18 @@ def extract(
         ]
     except sources.SourceError as exc:
         raise fail(str(exc)) from None
+    models = settings.spacy_models if enrich else None
+    for model in set(models.values()) if models else ():
+        from flows.ner import load_ner
+
+        try:
+            load_ner(model)
+        except OSError:
+            raise fail(
+                f"spaCy model {model!r} is not installed: install it, or set NEWSINDEX_SPACY_MODELS"
+            ) from None
     with progress_bar(len(files) > 1) as progress:
         task_id = progress.add_task("cleaning", total=len(files))
-        models = settings.spacy_models if enrich else None
         for line in extract_records(files, settings.max_file_bytes, models):
             sys.stdout.write(line + "\n")
             progress.advance(task_id)
@@ -402,9 +411,12 @@ def retry(
     elif not result.entries_before:
         typer.echo(f"nothing to retry: {settings.dead_letter_path} holds no entries")
     else:
+        from flows.status import plural
+
         typer.echo(
-            f"retried {summary['sources_retried']} sources of {settings.dead_letter_path} "
-            f"({result.entries_before} entries): {len(result.succeeded)} now indexed, "
+            f"retried {plural(summary['sources_retried'], 'source')} of "
+            f"{settings.dead_letter_path} ({plural(result.entries_before, 'entry')}): "
+            f"{len(result.succeeded)} now indexed, "
             f"{len(result.still_failing_sources())} still failing, "
             f"{len(result.not_retried)} gone"
         )
@@ -416,7 +428,7 @@ def retry(
             )
         for source in result.not_retried:
             typer.echo(f"  gone, nothing stored: {source}")
-        typer.echo(f"dead-letter: {result.entries_after} entries left")
+        typer.echo(f"dead-letter: {plural(result.entries_after, 'entry')} left")
     if result.still_failing or result.not_retried:
         raise typer.Exit(3)
 

@@ -150,6 +150,13 @@ def collect_status(es: Elasticsearch, settings: Settings, pipeline_version: str)
     }
 
 
+def plural(count: int, word: str) -> str:
+    """`1 entry`, `2 entries`, `1 file`, `3 files`."""
+    if count == 1:
+        return f"1 {word}"
+    return f"{count} {word[:-1]}ies" if word.endswith("y") else f"{count} {word}s"
+
+
 def _facet_line(label: str, counts: dict[str, int]) -> str:
     return f"  {label}: " + (", ".join(f"{key} {n}" for key, n in counts.items()) or "none")
 
@@ -203,7 +210,8 @@ def status_lines(status: dict[str, Any]) -> list[str]:
     dead = status["dead_letter"]
     stages = ", ".join(f"{stage} {n}" for stage, n in dead["per_stage"].items())
     lines.append(
-        f"dead-letter {dead['path']}: {dead['entries']} entries, {dead['files']} files"
+        f"dead-letter {dead['path']}: {plural(dead['entries'], 'entry')}, "
+        f"{plural(dead['files'], 'file')}"
         + (f" ({stages}; `newsindex retry` re-processes them)" if dead["entries"] else "")
     )
     return lines

@@ -178,7 +178,7 @@ def test_retry_after_mapping_fixes_then_status(
     assert code == 0, output
     assert f"{articles_alias} -> {broken['articles']} (write index): 5 documents" in output
     assert "rebuild due: " in output and "rebuild due: no" not in output
-    assert "dead-letter" in output and "1 entries, 1 files" in output
+    assert "dead-letter" in output and "1 entry, 1 file" in output
 
 
 def test_status_on_a_fresh_prefix(flow_settings: Settings, es: Elasticsearch) -> None:
