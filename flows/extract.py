@@ -13,7 +13,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from itertools import islice
 from typing import Any
 
-from flows.ner import extract_mentions, load_ner
 from flows.sources import RawFile, SourceFile, printable, read_file
 from transforms.clean import clean_document
 from transforms.entities import enrich_entities
@@ -39,6 +38,8 @@ def clean_raw(raw: RawFile, max_bytes: int) -> Article:
 def enrich(articles: list[Article], models: Mapping[str, str]) -> None:
     """Entity facets for each article, as the ingest's NER stage gives them; an article that
     breaks the model gets a warning instead of entities."""
+    from flows.ner import extract_mentions, load_ner  # spaCy loads only when enriching
+
     for model in set(models.values()):
         load_ner(model)  # a missing model is the command's problem: let it raise
     try:
