@@ -168,8 +168,14 @@ def ping() -> None:
 def extract(
     paths: list[str] = typer.Argument(..., help="Files and/or folders to clean"),
     include: list[str] = typer.Option(None, "--include", help="File name glob (repeatable)"),
+    enrich: bool = typer.Option(
+        False, "--enrich", help="Add entity facets (NEWSINDEX_SPACY_MODELS; no Elasticsearch)"
+    ),
 ) -> None:
-    """Clean raw files and print one JSON record per file on stdout (JSON lines)."""
+    """Clean raw files and print one JSON record per file on stdout (JSON lines).
+
+    With --enrich, records carry entity facets as indexed; duplicate and story fields, which
+    need the index, stay absent."""
     from flows.extract import extract_records
 
     settings = get_settings()
@@ -180,9 +186,19 @@ def extract(
         ]
     except sources.SourceError as exc:
         raise fail(str(exc)) from None
+    models = settings.spacy_models if enrich else None
+    for model in set(models.values()) if models else ():
+        from flows.ner import load_ner
+
+        try:
+            load_ner(model)
+        except OSError:
+            raise fail(
+                f"spaCy model {model!r} is not installed: install it, or set NEWSINDEX_SPACY_MODELS"
+            ) from None
     with progress_bar(len(files) > 1) as progress:
         task_id = progress.add_task("cleaning", total=len(files))
-        for line in extract_records(files, settings.max_file_bytes):
+        for line in extract_records(files, settings.max_file_bytes, models):
             sys.stdout.write(line + "\n")
             progress.advance(task_id)
 
@@ -412,6 +428,70 @@ def _setup_security(settings: Settings, keys_dir: Path | None) -> None:
             continue
         use = "run and rebuild" if kind == "writer" else "search and Kibana users"
         typer.echo(f"{kind} API key (NEWSINDEX_ES_API_KEY for {use}; shown once): {key}")
+
+
+@app.command()
+@one_line_api_errors
+def retry(
+    as_json: bool = typer.Option(False, "--json", help="Print the machine summary (JSON)"),
+) -> None:
+    """Re-process what the dead-letter holds; keep only what still fails. Exit 3 if some do."""
+    from flows.retry import retry_dead_letter
+
+    settings = get_settings()
+    with one_line_errors(settings.es_url):
+        check_connection(make_client(settings), settings)
+        result = retry_dead_letter(settings)
+    summary = result.summary()
+    if as_json:
+        typer.echo(json.dumps(summary, indent=2))
+    elif not result.entries_before:
+        typer.echo(f"nothing to retry: {settings.dead_letter_path} holds no entries")
+    else:
+        from flows.status import plural
+
+        typer.echo(
+            f"retried {plural(summary['sources_retried'], 'source')} of "
+            f"{settings.dead_letter_path} ({plural(result.entries_before, 'entry')}): "
+            f"{len(result.succeeded)} now indexed, "
+            f"{len(result.still_failing_sources())} still failing, "
+            f"{len(result.not_retried)} gone"
+        )
+        for source in result.from_stored:
+            typer.echo(f"  from the stored document (file gone): {source}")
+        for failure in result.still_failing:
+            typer.echo(
+                f"  still failing: {failure['source']} ({failure['stage']}): {failure['reason']}"
+            )
+        for source in result.not_retried:
+            typer.echo(f"  gone, nothing stored: {source}")
+        typer.echo(f"dead-letter: {plural(result.entries_after, 'entry')} left")
+    if result.still_failing or result.not_retried:
+        raise typer.Exit(3)
+
+
+@app.command()
+@one_line_api_errors
+def status(
+    as_json: bool = typer.Option(False, "--json", help="Print the status as JSON"),
+) -> None:
+    """Aliases and indices, counts per outlet, language and pipeline version, mapping drift,
+    last runs and the dead-letter. Read-only (the reader role and the run log suffice)."""
+    from flows.es_client import redact_url
+    from flows.ingest import PIPELINE_VERSION
+    from flows.status import collect_status, status_lines
+
+    settings = get_settings()
+    es = make_client(settings)
+    with one_line_errors(settings.es_url):
+        version = check_connection(es, settings)
+        state = collect_status(es, settings, PIPELINE_VERSION)
+    if as_json:
+        typer.echo(json.dumps({"elasticsearch": version, **state}, indent=2))
+        return
+    typer.echo(f"Elasticsearch {version} at {redact_url(settings.es_url)}")
+    for line in status_lines(state):
+        typer.echo(line)
 
 
 @local_es_app.command("start")

@@ -86,6 +86,8 @@ class Settings(BaseSettings):
     kibana_url: str = Field("http://localhost:5601", description="Kibana base URL")
     kibana_username: str | None = Field(None, description="Kibana basic-auth user")
     kibana_password: SecretStr | None = Field(None, description="Kibana basic-auth password")
+    kibana_ca_certs: Path | None = Field(None, description="CA certificate bundle of Kibana (PEM)")
+    kibana_verify_certs: bool = Field(True, description="Verify Kibana's TLS certificate")
 
     @field_validator("spacy_models", mode="before")
     @classmethod
@@ -124,6 +126,15 @@ class Settings(BaseSettings):
             raise ValueError(
                 "NEWSINDEX_ES_CA_CERTS is set but NEWSINDEX_ES_URL is http://: use an https:// "
                 "URL, or unset the CA bundle"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _kibana_ca_needs_https(self) -> Settings:
+        if self.kibana_ca_certs is not None and self.kibana_url.lower().startswith("http://"):
+            raise ValueError(
+                "NEWSINDEX_KIBANA_CA_CERTS is set but NEWSINDEX_KIBANA_URL is http://: use an "
+                "https:// URL, or unset the CA bundle"
             )
         return self
 

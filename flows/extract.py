@@ -1,13 +1,27 @@
-"""`newsindex extract`: raw files to JSON lines of cleaned records, without Elasticsearch."""
+"""`newsindex extract`: raw files to JSON lines of cleaned records, without Elasticsearch.
+
+With `enrich`, records also get their entity facets from the same NER models and entity
+rules as the ingest (the language is always there). The near-duplicate and story fields need
+the index, so they are left out of enriched records.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+import logging
+from collections.abc import Iterable, Iterator, Mapping
+from itertools import islice
+from typing import Any
 
 from flows.sources import RawFile, SourceFile, printable, read_file
 from transforms.clean import clean_document
+from transforms.entities import enrich_entities
 from transforms.record import Article
+
+log = logging.getLogger(__name__)
+
+ENRICH_BATCH = 32  # files cleaned, then read by the NER model together
+INDEX_ONLY_FIELDS = ("minhash", "duplicate_of", "story_id")  # need the index: never extracted
 
 
 def clean_raw(raw: RawFile, max_bytes: int) -> Article:
@@ -21,8 +35,48 @@ def clean_raw(raw: RawFile, max_bytes: int) -> Article:
     return article
 
 
-def extract_records(files: Iterable[SourceFile], max_bytes: int) -> Iterator[str]:
-    """One JSON line per file: the cleaned record, or a record holding the read error."""
-    for file in files:
-        article = clean_raw(read_file(file, max_bytes), max_bytes)
-        yield json.dumps(article.to_dict(), ensure_ascii=False)
+def enrich(articles: list[Article], models: Mapping[str, str]) -> None:
+    """Entity facets for each article, as the ingest's NER stage gives them; an article that
+    breaks the model gets a warning instead of entities."""
+    from flows.ner import extract_mentions, load_ner  # spaCy loads only when enriching
+
+    for model in set(models.values()):
+        load_ner(model)  # a missing model is the command's problem: let it raise
+    try:
+        found = extract_mentions(articles, models=models)
+    except Exception:  # one text broke the batch: run each article alone to find it
+        log.debug("NER failed on a batch; retrying one article at a time", exc_info=True)
+        found = None
+    for position, article in enumerate(articles):
+        try:
+            mentions = found[position] if found else extract_mentions([article], models=models)[0]
+            enrich_entities(article, mentions)
+        except Exception as exc:
+            article.warnings.append(f"ner failed: {type(exc).__name__}: {exc}"[:500])
+
+
+def enriched_record(article: Article) -> dict[str, Any]:
+    """The record with its entity facets, without the fields only the index can fill."""
+    record = article.to_dict()
+    for name in INDEX_ONLY_FIELDS:
+        record.pop(name, None)
+    return record
+
+
+def extract_records(
+    files: Iterable[SourceFile], max_bytes: int, models: Mapping[str, str] | None = None
+) -> Iterator[str]:
+    """One JSON line per file: the cleaned record, or a record holding the read error.
+
+    With `models` (language -> spaCy pipeline), records are enriched with entity facets."""
+    if models is None:
+        for file in files:
+            article = clean_raw(read_file(file, max_bytes), max_bytes)
+            yield json.dumps(article.to_dict(), ensure_ascii=False)
+        return
+    remaining = iter(files)
+    while chunk := list(islice(remaining, ENRICH_BATCH)):
+        articles = [clean_raw(read_file(file, max_bytes), max_bytes) for file in chunk]
+        enrich([a for a in articles if a.paragraphs], models)
+        for article in articles:
+            yield json.dumps(enriched_record(article), ensure_ascii=False)

@@ -44,6 +44,7 @@ from flows.indices import IndexPair, aliases, open_indices
 from flows.lease import writer_lease
 from flows.ner import extract_mentions, load_ner
 from flows.report import RunAbortedError, RunReport
+from flows.run_log import record_flow_run
 from flows.runner_errors import TaskRunnerError
 from flows.sources import (
     DEFAULT_INCLUDE,
@@ -409,4 +410,5 @@ def publish_report(report: RunReport) -> dict:
     create_markdown_artifact(
         key="ingest-report", markdown=report.to_markdown(), description="newsindex ingest run"
     )
+    record_flow_run(summary, PIPELINE_VERSION)  # for `newsindex status`
     return summary

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import ssl
 import time
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -74,6 +75,23 @@ def to_ndjson(objects: list[dict[str, Any]]) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
+def tls_verification(settings: Settings) -> ssl.SSLContext | bool:
+    """What httpx verifies Kibana's certificate with: the CA bundle, the system CAs, or nothing.
+
+    Raises KibanaError when NEWSINDEX_KIBANA_CA_CERTS names no readable PEM file."""
+    if not settings.kibana_verify_certs:
+        return False
+    if settings.kibana_ca_certs is None:
+        return True
+    try:
+        return ssl.create_default_context(cafile=str(settings.kibana_ca_certs))
+    except (OSError, ssl.SSLError) as exc:
+        raise KibanaError(
+            f"NEWSINDEX_KIBANA_CA_CERTS: cannot read a CA certificate from "
+            f"{settings.kibana_ca_certs} ({getattr(exc, 'strerror', None) or exc})"
+        ) from None
+
+
 def _client(settings: Settings, timeout: float) -> httpx.Client:
     auth = None
     if settings.kibana_username and settings.kibana_password is not None:
@@ -84,10 +102,21 @@ def _client(settings: Settings, timeout: float) -> httpx.Client:
         auth=auth,
         headers={"kbn-xsrf": "true"},
         timeout=timeout,
+        verify=tls_verification(settings),
     )
 
 
+def _tls_refused(exc: httpx.TransportError) -> bool:
+    return "CERTIFICATE_VERIFY_FAILED" in str(exc)
+
+
 def _unreachable(settings: Settings, exc: httpx.TransportError) -> KibanaError:
+    if _tls_refused(exc):
+        return KibanaError(
+            f"TLS verification of Kibana at {redact_url(settings.kibana_url)} failed "
+            "(certificate not trusted or not for this host): set NEWSINDEX_KIBANA_CA_CERTS to "
+            "the CA bundle (PEM) that signed it"
+        )
     return KibanaError(
         f"Cannot reach Kibana at {redact_url(settings.kibana_url)} ({type(exc).__name__}). "
         "Set NEWSINDEX_KIBANA_URL to a running Kibana, or skip it: `newsindex setup --skip-kibana`."
@@ -174,6 +203,8 @@ def wait_for_kibana(settings: Settings, timeout: float = 120.0, interval: float 
             try:
                 response = client.get(STATUS_PATH)
             except httpx.TransportError as exc:
+                if _tls_refused(exc):  # waiting will not help
+                    raise _unreachable(settings, exc) from None
                 last = type(exc).__name__
             else:
                 if response.status_code in (401, 403):

@@ -46,7 +46,7 @@ def test_first_setup_creates_write_aliases(es: Elasticsearch, settings: Settings
     for kind in ("articles", "paragraphs"):
         behind = indices_behind(es, state.aliases.get(kind))
         assert behind == {state.write_indices.get(kind): True}
-        assert state.write_indices.get(kind).startswith(f"{settings.index_prefix}-{kind}-v1-")
+        assert state.write_indices.get(kind).startswith(f"{settings.index_prefix}-{kind}-v2-")
 
 
 def test_mapping_drift_is_detected_and_fixed_by_rebuild(

@@ -416,6 +416,22 @@ def test_elasticsearch_runs_with_security_on(services: dict[str, dict[str, Any]]
     assert "--cacert config/certs/ca/ca.crt" in es_check
 
 
+def test_kibana_serves_https_with_the_certificate_of_the_one_shot(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    kibana = _environment(services["kibana"])
+    assert kibana["SERVER_SSL_ENABLED"] == "true"
+    # certutil writes <instance>/<instance>.crt and .key for the `kibana` instance it is given
+    assert kibana["SERVER_SSL_CERTIFICATE"] == "config/certs/kibana/kibana.crt"
+    assert kibana["SERVER_SSL_KEY"] == "config/certs/kibana/kibana.key"
+    assert kibana["SERVER_PUBLICBASEURL"].startswith("https://localhost:")
+    mounts = {v.split(":")[0]: v.split(":")[1] for v in services["kibana"]["volumes"]}
+    assert mounts["certs"] == "/usr/share/kibana/config/certs"
+    check = " ".join(services["kibana"]["healthcheck"]["test"])
+    assert "--cacert config/certs/ca/ca.crt https://localhost:5601" in check
+    assert "name: kibana, dns: [kibana" in services["certs"]["command"][0]
+
+
 def test_a_certificate_one_shot_makes_the_ca_and_the_http_certificates(
     services: dict[str, dict[str, Any]],
 ) -> None:
@@ -502,7 +518,8 @@ def test_prefect_server_worker_and_setup_commands(services: dict[str, dict[str, 
         env = _environment(services[name])
         assert env["PREFECT_API_URL"] == "http://prefect-server:4200/api"
         assert env["NEWSINDEX_ES_URL"] == "https://elasticsearch:9200"
-        assert env["NEWSINDEX_KIBANA_URL"] == "http://kibana:5601"
+        assert env["NEWSINDEX_KIBANA_URL"] == "https://kibana:5601"
+        assert env["NEWSINDEX_KIBANA_CA_CERTS"] == "/etc/newsindex/certs/ca/ca.crt"
         Settings(
             **{  # the values parse as newsindex settings
                 key.removeprefix("NEWSINDEX_").lower(): value

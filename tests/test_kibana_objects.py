@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import re
 from importlib.resources import files
 from typing import Any
 
@@ -172,7 +173,7 @@ def test_data_views(dv: dict[str, Any]) -> None:
     attributes = dv["attributes"]
     assert dv["id"] == attributes["title"]
     assert_aggregatable(dv["id"], attributes["timeFieldName"], types={"date"})
-    assert attributes["timeFieldName"] == "published_at"
+    assert attributes["timeFieldName"] == "timeline_at"  # every document has it
     for name in json.loads(attributes["fieldFormatMap"]):
         assert field_mapping(dv["id"], name) is not None, name
     for name in json.loads(attributes["fieldAttrs"]):
@@ -244,12 +245,28 @@ def test_lens_covers_time_entities_and_story_groups() -> None:
         for layer in lens_layers(lens).values()
         for column in layer["columns"].values()
     }
-    assert ("date_histogram", "published_at") in fields
+    assert ("date_histogram", "timeline_at") in fields
     for entity in ("entities.person", "entities.org", "entities.place", "story_id"):
         assert ("terms", entity) in fields
 
 
 DASHBOARD = of_type("dashboard")[0]
+
+
+def test_saved_searches_and_the_dashboard_open_on_a_window_of_decades() -> None:
+    """Kibana's default of 15 minutes (and the old "last year") showed none of the 2024 samples."""
+    windows = [
+        (s["attributes"]["timeRange"]["from"], s["attributes"]["timeRange"]["to"])
+        for s in of_type("search")
+    ]
+    windows.append((DASHBOARD["attributes"]["timeFrom"], DASHBOARD["attributes"]["timeTo"]))
+    for search in of_type("search"):
+        assert search["attributes"]["timeRestore"] is True
+        assert set(search["attributes"]["refreshInterval"]) == {"pause", "value"}
+    assert DASHBOARD["attributes"]["timeRestore"] is True
+    for start, end in windows:
+        years = re.fullmatch(r"now-(\d+)y", start)
+        assert years and int(years.group(1)) >= 30 and end == "now", (start, end)
 
 
 def test_dashboard_attributes_are_kibana_schema_attributes() -> None:

@@ -539,7 +539,7 @@ def test_default_names_are_plain(field: str) -> None:
 
 def test_role_definitions_are_least_privilege_per_prefix() -> None:
     """Every index pattern is under the prefix; no role has cluster `manage` or `all`; only the
-    admin may write templates; the reader sees the two aliases only."""
+    admin may write templates; the reader sees the two aliases and the run log only."""
     roles = role_definitions("acme")
     assert set(roles) == {"acme_admin", "acme_writer", "acme_reader"}
     for body in roles.values():
@@ -551,5 +551,5 @@ def test_role_definitions_are_least_privilege_per_prefix() -> None:
     assert "manage_index_templates" in roles["acme_admin"]["cluster"]
     assert "manage_index_templates" not in roles["acme_writer"]["cluster"]
     [reader] = roles["acme_reader"]["indices"]
-    assert reader["names"] == ["acme-articles", "acme-paragraphs"]
+    assert reader["names"] == ["acme-articles", "acme-paragraphs", "acme-runs"]
     assert set(reader["privileges"]) == {"read", "view_index_metadata"}

@@ -8,17 +8,30 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from transforms.record import Article, Outlet
+from transforms.record import Article, Outlet, Paragraph, Removal
 
 ENTITY_TYPES = ("person", "org", "place")  # the only entity types the mappings know
+# `timeline_at` is the date every document has: published_at, else the ingest time;
+# `timeline_basis` says which ("published" or "ingested"). Kibana's data views filter on it.
+PUBLISHED, INGESTED = "published", "ingested"
+
+
+_PARAGRAPH_ID = re.compile(r"^(?P<article>.+)-\d{4,}$")
 
 
 def paragraph_id(article_id: str, position: int) -> str:
     """The deterministic `_id` of the paragraph at `position` (0-based) of an article."""
     return f"{article_id}-{position:04d}"
+
+
+def article_id_of(doc_id: str) -> str:
+    """The article id of an article `_id` or of a paragraph `_id` (see `paragraph_id`)."""
+    match = _PARAGRAPH_ID.match(doc_id)
+    return match.group("article") if match else doc_id
 
 
 def _entities(entities: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -33,6 +46,13 @@ def _outlet(outlet: Outlet | None) -> dict[str, str] | None:
 
 def _without_none(doc: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in doc.items() if value is not None}
+
+
+def timeline(article: Article, ingested_at: str) -> dict[str, str]:
+    """`timeline_at` (published_at, else the ingest time) and `timeline_basis` saying which."""
+    if article.published_at is not None:
+        return {"timeline_at": article.published_at, "timeline_basis": PUBLISHED}
+    return {"timeline_at": ingested_at, "timeline_basis": INGESTED}
 
 
 def article_document(
@@ -63,6 +83,7 @@ def article_document(
             "published_precision": article.published_precision,
             "date_source": article.date_source,
             "ingested_at": ingested_at,
+            **timeline(article, ingested_at),
             "language": article.language,
             "word_count": article.word_count,
             "paragraph_count": len(article.paragraphs),
@@ -97,6 +118,7 @@ def paragraph_documents(article: Article, *, ingested_at: str) -> list[dict[str,
             "language": article.language,
             "duplicate_of": article.duplicate_of,
             "ingested_at": ingested_at,
+            **timeline(article, ingested_at),
         }
     )
     return [
@@ -122,3 +144,37 @@ def document_fingerprint(article_doc: dict[str, Any], paragraph_docs: list[dict[
     ]
     canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def article_from_document(
+    doc: Mapping[str, Any], sections: Mapping[int, str | None] | None = None
+) -> Article:
+    """The Article an article document was written from, before enrichment: what the index
+    keeps of it (paragraphs from the body; their subheadings from `sections`, by position)."""
+    sections = sections or {}
+    body = str(doc.get("body") or "")
+    texts = body.split("\n\n") if body else []
+    outlet = doc.get("outlet")
+    return Article(
+        id=doc["article_id"],
+        source=doc["source"],
+        format=doc["format"],
+        content_hash=doc["content_hash"],
+        title=doc.get("title"),
+        standfirst=doc.get("standfirst"),
+        section=doc.get("section"),
+        url=doc.get("url"),
+        authors=list(doc.get("authors") or []),
+        byline_org=doc.get("byline_org"),
+        byline_location=doc.get("byline_location"),
+        outlet=Outlet(**outlet) if outlet else None,
+        published_at=doc.get("published_at"),
+        published_precision=doc.get("published_precision"),
+        date_source=doc.get("date_source"),
+        language=doc.get("language"),
+        paragraphs=[Paragraph(text, sections.get(i)) for i, text in enumerate(texts)],
+        body=body,
+        word_count=int(doc.get("word_count") or 0),
+        removed=[Removal(r["kind"], r["text"]) for r in doc.get("removed") or []],
+        warnings=list(doc.get("warnings") or []),
+    )
