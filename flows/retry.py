@@ -41,6 +41,7 @@ from flows.ingest import (
     index_batch,
     prepare_batch,
 )
+from flows.lease import writer_lease
 from flows.report import RunReport
 from flows.run_log import record_run
 from flows.sources import DEFAULT_INCLUDE, SourceError, SourceFile, discover
@@ -175,7 +176,8 @@ def retry_dead_letter(settings: Settings) -> RetryReport:
         else:
             files.update((file.uri, file) for file in found)
         retried += group
-    with _scratch_dead_letter(settings.dead_letter_path) as scratch:
+    # One writer per index set: a retry waits for a running ingest or rebuild like they do.
+    with writer_lease(es, settings), _scratch_dead_letter(settings.dead_letter_path) as scratch:
         work = settings.model_copy(update={"dead_letter_path": scratch})
         result.run = _process(work, targets, list(files.values()), stored)
         added = [entry.record for entry in read_entries(scratch)]
