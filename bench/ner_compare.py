@@ -113,7 +113,7 @@ def compare(old: Path, new: Path, show: int = 5) -> dict[str, Any]:
             if ra != rb and len(differing) < show:
                 only_old, only_new = _names(ra) - _names(rb), _names(rb) - _names(ra)
                 differing.append(
-                    {"source": ra["source"], "only_ref": sorted(only_old), "only_new": sorted(only_new)}
+                    {"source": ra["source"], "only_ref": sorted(only_old), "new": sorted(only_new)}
                 )
     return {
         "articles": total,
@@ -156,7 +156,7 @@ def main() -> None:
         f"(article entities field alone: {result['identical_entities_field']:.2%})"
     )
     for diff in result["differing"]:
-        print(f"  differs: {diff['source']} ref only {diff['only_ref']} new only {diff['only_new']}")
+        print(f"  differs: {diff['source']} ref only {diff['only_ref']} new only {diff['new']}")
     for key in ("cache_off", "cache_on"):
         ref_rate, new_rate = n / best["ref"][key], n / best["new"][key]
         print(

@@ -65,9 +65,9 @@ def _entities(doc: Any, start: int = 0, end: int | None = None) -> dict[str, lis
     found: dict[str, list[str]] = {"person": [], "org": [], "place": []}
     for ent in doc.ents:
         kind = LABELS.get(ent.label_)
-        if kind and ent.start_char >= start and (end is None or ent.end_char <= end):
-            if ent.text not in found[kind]:
-                found[kind].append(ent.text)
+        inside = ent.start_char >= start and (end is None or ent.end_char <= end)
+        if kind and inside and ent.text not in found[kind]:
+            found[kind].append(ent.text)
     return found
 
 

@@ -5,11 +5,12 @@ Usage: .venv/bin/python bench/real_corpus.py OUT_DIR --count N [--seed S]
 Bases: the pages of ``../shared/eval/html-benchmark-dev`` and ``readability-dev`` as ``.html``
 files, and their exports (``bench/exports_quality.py`` builds them and caches them in
 ``bench/out/exports/``; the exporters whose tools are installed are used, at least trafilatura's
-Markdown and text output). The first files are the bases themselves; the rest are copies of a
-random base with one small edit each, so that exact and near duplicates and several versions of
-one article (the same page through another exporter) occur: an identical copy, one long text
-line dropped, a number changed, or an update note added. ``manifest.json`` records the count,
-the seed and the bases; the files are read at run time, never copied into the repository.
+Markdown and text output). The first two thirds of the files are bases (a seeded sample when
+there are more); the rest are copies of one of them with one small edit each: an identical
+copy, one long text line dropped, a number changed, or an update note added. So exact and near
+duplicates occur, and several versions of one article (the same page through other exporters).
+``manifest.json`` records the count, the seed and the bases; the files are read at run time,
+never copied into the repository.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-VERSION = "1"
+VERSION = "2"
 EDITS = ("copy", "drop", "number", "note")
 _NUMBER = re.compile(r"\b\d{1,4}\b")
 
@@ -78,7 +79,8 @@ def edit(data: bytes, ext: str, kind: str, rng: random.Random) -> bytes:
         lines[at] = _NUMBER.sub(lambda m: str(int(m.group()) + 1), lines[at], count=1)
         text = "\n".join(lines)
     elif kind == "note":
-        note = f"Update {rng.randrange(1, 24):02d}:{rng.randrange(60):02d}: this article was revised."
+        at = f"{rng.randrange(1, 24):02d}:{rng.randrange(60):02d}"
+        note = f"Update {at}: this article was revised."
         if ext == "html" and "</body>" in text:
             text = text.replace("</body>", f"<p>{note}</p></body>", 1)
         else:
@@ -88,16 +90,18 @@ def edit(data: bytes, ext: str, kind: str, rng: random.Random) -> bytes:
 
 def write_corpus(folder: Path, count: int, seed: int, per_folder: int = 1000) -> dict:
     """Write ``count`` files into ``folder``; the manifest."""
-    bases = load_bases()
     rng = random.Random(seed)
+    bases = load_bases()
+    rng.shuffle(bases)
+    originals = bases[: min(len(bases), count * 2 // 3)]
     shutil.rmtree(folder, ignore_errors=True)
     edits = dict.fromkeys(EDITS, 0)
     nbytes = 0
     for index in range(count):
-        if index < len(bases):
-            base, kind = bases[index], "original"
+        if index < len(originals):
+            base, kind = originals[index], "original"
         else:
-            base, kind = rng.choice(bases), rng.choice(EDITS)
+            base, kind = rng.choice(originals), rng.choice(EDITS)
             edits[kind] += 1
         data = base.data if kind == "original" else edit(base.data, base.ext, kind, rng)
         path = folder / f"shard-{index // per_folder:04d}" / f"doc-{index:07d}-{kind}.{base.ext}"
@@ -109,7 +113,8 @@ def write_corpus(folder: Path, count: int, seed: int, per_folder: int = 1000) ->
         "count": count,
         "seed": seed,
         "bases": len(bases),
-        "base_kinds": dict(Counter(b.kind for b in bases)),
+        "originals": len(originals),
+        "original_kinds": dict(Counter(b.kind for b in originals)),
         "edits": edits,
         "bytes": nbytes,
     }
