@@ -90,7 +90,7 @@ STAGE_NAMES = (
     "index_articles",
     "discover",
     "check_connection",
-    "ensure_indices",
+    "open_indices",
     "make_client",
 )
 

@@ -100,11 +100,11 @@ class InferenceOps(NumpyOps):
     def __init__(self) -> None:
         super().__init__(use_blis=False)
 
-    def maxout(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def maxout(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The maximum over the last axis (the pieces); an empty argmax."""
-        best = X[..., 0].copy()
-        for piece in range(1, X.shape[-1]):
-            np.maximum(best, X[..., piece], out=best)
+        best = x[..., 0].copy()
+        for piece in range(1, x.shape[-1]):
+            np.maximum(best, x[..., piece], out=best)
         return best, _NO_ARGMAX
 
 
