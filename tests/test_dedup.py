@@ -352,3 +352,13 @@ def test_fetch_candidates_needs_two_shared_bands(es: Elasticsearch, index_prefix
     es.indices.refresh(index=index)
     found = fetch_candidates(es, index, [_article("new", base)])
     assert {c["id"] for c in found} == {f"bands-{dedup.LSH_MIN_SHARED_BANDS}"}
+
+
+def test_story_window_of_a_date_at_the_calendars_edge() -> None:
+    """A junk date near year 1 or 9999 (seen on real pages) must not break the candidate query."""
+    from flows.dedup_store import _story_window
+
+    for day in ("0001-01-02T00:00:00Z", "9999-12-30T00:00:00Z"):
+        article = Article(id="a", source="x.txt", format="text", content_hash="h", published_at=day)
+        article.published_precision = "day"
+        assert _story_window(article) is not None
