@@ -13,7 +13,6 @@ fingerprint when one of its paragraph writes failed, so the next run writes it a
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import threading
 import time
@@ -22,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from elastic_transport import TransportError
 from elasticsearch import Elasticsearch
 from elasticsearch.helpers import streaming_bulk
@@ -74,7 +74,7 @@ class Operation:
     op: str
     index: str
     doc_id: str
-    body: str | None = None
+    body: bytes | None = None  # the JSON source, serialised once
     source: str | None = None  # the raw file it came from, for the dead-letter
     article_id: str | None = None
 
@@ -86,12 +86,13 @@ class Operation:
 
     def payload_bytes(self) -> int:
         header = f'{{"{self.op}":{{"_index":"{self.index}","_id":"{self.doc_id}"}}}}\n'
-        body = len(self.body.encode("utf-8")) + 1 if self.body is not None else 0
+        body = len(self.body) + 1 if self.body is not None else 0
         return len(header.encode("utf-8")) + body
 
 
-def _dumps(doc: dict[str, Any]) -> str:
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+def _dumps(doc: dict[str, Any]) -> bytes:
+    """Compact UTF-8 JSON (the bytes of ``json.dumps(doc, ensure_ascii=False)`` without spaces)."""
+    return orjson.dumps(doc)
 
 
 def write_operations(

@@ -8,7 +8,7 @@ the indexed records a new batch may duplicate or join a story with.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from elasticsearch import Elasticsearch
@@ -131,8 +131,10 @@ def _story_window(article: Article) -> dict[str, Any] | None:
     span = publication_span(article.published_at, article.published_precision)
     if span is None:
         return None
-    first = (span[0] - timedelta(days=STORY_WINDOW_DAYS)).isoformat()
-    last = (span[1] + timedelta(days=STORY_WINDOW_DAYS)).isoformat()
+    window = timedelta(days=STORY_WINDOW_DAYS)
+    # a date within a week of year 1 or 9999 (a page's junk date) clamps to the calendar's edge
+    first = (span[0] - window if span[0] > date.min + window else date.min).isoformat()
+    last = (span[1] + window if span[1] < date.max - window else date.max).isoformat()
 
     def dated(precisions: list[str], since: str) -> dict[str, Any]:
         return {

@@ -11,11 +11,12 @@ from typing import Any
 import pytest
 from elasticsearch import Elasticsearch
 
-from flows.bulk import Operation, index_articles, write_operations
+from flows.bulk import Operation, _dumps, index_articles, write_operations
 from flows.config import Settings
 from flows.dead_letter import DeadLetter, DeadLetterError
 from flows.indices import IndexState, ensure_indices
 from tests.article_samples import corpus, shortened
+from transforms.es_documents import article_document, paragraph_documents
 from transforms.record import Article, Paragraph
 
 
@@ -179,7 +180,7 @@ def test_connection_failures_are_retried_then_dead_lettered(settings: Settings) 
     offline = Elasticsearch(f"http://127.0.0.1:{port}", max_retries=0, request_timeout=2)
     retrying = settings.model_copy(update={"bulk_max_retries": 2})
     operations = [
-        Operation("index", "x-articles", "a1", '{"title":"t"}', "inbox/a1.txt", "a1"),
+        Operation("index", "x-articles", "a1", b'{"title":"t"}', "inbox/a1.txt", "a1"),
         Operation("delete", "x-paragraphs", "a1-0003", None, "inbox/a1.txt", "a1"),
     ]
     with DeadLetter(settings.dead_letter_path) as dead_letter:
@@ -191,3 +192,16 @@ def test_connection_failures_are_retried_then_dead_lettered(settings: Settings) 
     assert [letter["_id"] for letter in letters] == ["a1", "a1-0003"]
     assert {letter["error_type"] for letter in letters} == {"ConnectionError"}
     assert sent > 0
+
+
+def test_bulk_bodies_are_the_bytes_json_dumps_wrote() -> None:
+    """orjson bodies: the same documents byte for byte (non-ASCII kept, no spaces)."""
+    for article in corpus():
+        article.title = f"{article.title} — Zürich “quoted” \u2028 tab\t"
+        docs = [
+            article_document(article, ingested_at="2024-03-08T00:00:00Z", lsh_bands=["00-ab"]),
+            *paragraph_documents(article, ingested_at="2024-03-08T00:00:00Z"),
+        ]
+        for doc in docs:
+            expected = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+            assert _dumps(doc) == expected.encode("utf-8")

@@ -69,12 +69,22 @@ def test_signature_is_deterministic_and_sized() -> None:
     assert dedup.jaccard_estimate([], dedup.signature(body)) == 0.0
 
 
-def test_signature_equals_datasketch_minhash_of_the_shingles() -> None:
-    """Indexed signatures stay comparable: the fast path computes datasketch's default MinHash."""
-    body = " ".join(_words(300, 2))
+@pytest.mark.parametrize("words", [300, 5, 1, 3000])
+def test_signature_equals_datasketch_minhash_of_the_shingles(words: int) -> None:
+    """Indexed signatures stay comparable: the native MinHash is datasketch's default one."""
+    body = " ".join(_words(words, 2)) + " Zürich naïve"
     reference = MinHash(num_perm=dedup.NUM_PERM, seed=1)
     reference.update_batch([gram.encode("utf-8") for gram in dedup.shingles(body)])
     assert dedup.signature(body) == [int(v) for v in reference.hashvalues]
+
+
+def test_band_keys_are_computed_once_per_signature() -> None:
+    sig = dedup.signature(" ".join(_words(200, 8)))
+    dedup._band_keys.cache_clear()
+    first = dedup.band_keys(sig)
+    assert dedup.band_keys(list(sig)) == first
+    assert dedup._band_keys.cache_info().hits == 1
+    assert len(first) == dedup.LSH_BANDS
 
 
 def test_signature_ignores_case_and_punctuation() -> None:
@@ -342,3 +352,13 @@ def test_fetch_candidates_needs_two_shared_bands(es: Elasticsearch, index_prefix
     es.indices.refresh(index=index)
     found = fetch_candidates(es, index, [_article("new", base)])
     assert {c["id"] for c in found} == {f"bands-{dedup.LSH_MIN_SHARED_BANDS}"}
+
+
+def test_story_window_of_a_date_at_the_calendars_edge() -> None:
+    """A junk date near year 1 or 9999 (seen on real pages) must not break the candidate query."""
+    from flows.dedup_store import _story_window
+
+    for day in ("0001-01-02T00:00:00Z", "9999-12-30T00:00:00Z"):
+        article = Article(id="a", source="x.txt", format="text", content_hash="h", published_at=day)
+        article.published_precision = "day"
+        assert _story_window(article) is not None

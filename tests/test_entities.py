@@ -329,6 +329,26 @@ def test_ner_pipeline_runs_only_ner() -> None:
     assert ner.load_ner().pipe_names == ["ner"]
 
 
+def test_inference_ops_give_thincs_results() -> None:
+    """The fast maxout is thinc's maximum, and the loaded network finds what thinc's ops find."""
+    import numpy as np
+    import spacy
+    from thinc.api import NumpyOps
+
+    pieces = np.random.default_rng(3).standard_normal((500, 96, 3)).astype("float32")
+    pieces[7, 5] = 0.25  # ties keep the value
+    assert (ner.InferenceOps().maxout(pieces)[0] == NumpyOps().maxout(pieces)[0]).all()
+    texts = [
+        "Dmitry Peskov told reporters in Moscow that the Kremlin had no comment.",
+        "The Institute for the Study of War said on Monday that Kyiv was shelled.",
+    ]
+    fast = ner.load_ner()
+    plain = spacy.load(f"{fast.meta['lang']}_{fast.meta['name']}")  # thinc's own ops
+    assert [[(e.text, e.label_) for e in d.ents] for d in fast.pipe(texts)] == [
+        [(e.text, e.label_) for e in d.ents] for d in plain.pipe(texts)
+    ]
+
+
 def test_missing_official_model_falls_back_with_a_notice(
     caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
