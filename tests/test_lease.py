@@ -154,7 +154,8 @@ def _cli(settings: Settings, api: str, home: Path, *args: str, **env: str) -> su
         "NEWSINDEX_TASK_RUNNER": "threads",
     }
     base |= {f"NEWSINDEX_{key.upper()}": value for key, value in env.items()}
-    command = [str(Path(sys.executable).parent / "newsindex"), *args]
+    json_summary = ["--json"] if args[0] in {"run", "rebuild"} else []
+    command = [str(Path(sys.executable).parent / "newsindex"), *args, *json_summary]
     process = subprocess.Popen(
         command,
         env=base,

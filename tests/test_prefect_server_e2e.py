@@ -45,6 +45,8 @@ def served(tmp_path_factory: pytest.TempPathFactory, es_url: str):
             "NEWSINDEX_ES_URL": es_url,
             "NEWSINDEX_INDEX_PREFIX": prefix,
             "NEWSINDEX_INBOX": str(inbox),
+            # A UI-triggered run may read only under the source root (else only the inbox).
+            "NEWSINDEX_SOURCE_ROOT": str(tmp_path_factory.getbasetemp()),
             "NEWSINDEX_INGEST_CRON": "0 6 * * *",
             "NEWSINDEX_DEAD_LETTER_PATH": str(home / "dead-letter.jsonl"),
         }
