@@ -219,7 +219,8 @@ def test_two_runs_at_once_one_waits_one_gives_up_with_one_line(
 def test_an_ingest_started_during_a_rebuild_lands_in_the_new_indices(
     es: Elasticsearch, settings: Settings, prefect_api: str, tmp_path: Path
 ) -> None:
-    archive = write_articles(tmp_path / "archive", 40, long_body=3000)  # a rebuild that lasts
+    # A rebuild that outlasts the ingest's start-up (imports, flow start) on a fast machine too.
+    archive = write_articles(tmp_path / "archive", 100, long_body=3000)
     run = _cli(settings, prefect_api, tmp_path / "p0", "run", str(tmp_path / "archive"))
     code, _, err = _finish(run)
     assert code == 0, err[-2000:]
