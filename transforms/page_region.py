@@ -270,8 +270,7 @@ def _ends_article(unit: Unit) -> bool:
     """A heading that opens what follows an article: comments, related or most-read lists."""
     if unit.words > COMMENTS_MAX_WORDS:
         return False
-    rule = match_line(unit.text)
-    if rule is not None and rule.kind == "comments":
+    if _comments_heading(unit.text):
         return True
     block = match_block_start(unit.text) if unit.words <= TERMINATOR_MAX_WORDS else None
     return block is not None and block.kind in TERMINATING_BLOCKS
@@ -309,11 +308,15 @@ def _comments_start(units: list[Unit], prose: list[bool]) -> int | None:
     seen_prose = False
     for i, unit in enumerate(units):
         seen_prose = seen_prose or prose[i]
-        if seen_prose and unit.words <= COMMENTS_MAX_WORDS and unit.link_share < MAX_LINK_SHARE:
-            rule = match_line(unit.text)
-            if rule is not None and rule.kind == "comments":
-                return i
+        short = unit.words <= COMMENTS_MAX_WORDS and unit.link_share < MAX_LINK_SHARE
+        if seen_prose and short and _comments_heading(unit.text):
+            return i
     return None
+
+
+def _comments_heading(text: str) -> bool:
+    rule = match_line(text)
+    return rule is not None and rule.kind == "comments"
 
 
 def _joined_back(
@@ -332,12 +335,7 @@ def _joined_back(
 
 def _joining_label(unit: Unit) -> bool:
     """A short line inside an article run: not a heading, not the comments' opening line."""
-    rule = match_line(unit.text)
-    return (
-        unit.words <= SHORT_ITEM_WORDS
-        and not unit.heading
-        and not (rule is not None and rule.kind == "comments")
-    )
+    return unit.words <= SHORT_ITEM_WORDS and not unit.heading and not _comments_heading(unit.text)
 
 
 def _body_end(units: list[Unit], last: int) -> int:
