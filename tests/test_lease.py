@@ -13,9 +13,11 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 import pytest
 from elasticsearch import Elasticsearch
@@ -128,21 +130,79 @@ def prefect_api() -> Iterator[str]:
         yield str(PREFECT_API_URL.value())
 
 
-_started: list[subprocess.Popen[str]] = []
+class Cli:
+    """A running `newsindex` process whose output is read as it comes (the test can wait on it)."""
+
+    def __init__(self, command: list[str], env: dict[str, str]) -> None:
+        self.process = subprocess.Popen(
+            command,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+        self.pid = self.process.pid
+        self._out: list[str] = []
+        self._err: list[str] = []
+        self._readers = [
+            threading.Thread(target=self._drain, args=(stream, lines), daemon=True)
+            for stream, lines in (
+                (self.process.stdout, self._out),
+                (self.process.stderr, self._err),
+            )
+        ]
+        for reader in self._readers:
+            reader.start()
+
+    @staticmethod
+    def _drain(stream: IO[str], lines: list[str]) -> None:
+        for line in stream:
+            lines.append(line)
+
+    @property
+    def err(self) -> str:
+        return "".join(self._err)
+
+    def wait_for_stderr(self, text: str, timeout: float = 300) -> None:
+        deadline = time.monotonic() + timeout
+        while text not in self.err:
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(f"{text!r} never appeared on stderr: {self.err[-2000:]}")
+            time.sleep(0.1)
+
+    def pause(self) -> None:
+        os.killpg(self.pid, signal.SIGSTOP)
+
+    def resume(self) -> None:
+        os.killpg(self.pid, signal.SIGCONT)
+
+    def finish(self) -> tuple[int, dict | None, str]:
+        """Exit code, the --json summary (None when stdout is empty) and stderr."""
+        code = self.process.wait(timeout=600)
+        for reader in self._readers:
+            reader.join(timeout=30)
+        out = "".join(self._out)
+        return code, json.loads(out) if out.strip() else None, self.err
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.pid, signal.SIGKILL)
+            self.process.wait(timeout=30)
+
+
+_started: list[Cli] = []
 
 
 @pytest.fixture(autouse=True)
 def _no_leftover_runs() -> Iterator[None]:
-    """A failed test leaves no `newsindex` process behind."""
+    """A failed test leaves no `newsindex` process behind (nor a paused one)."""
     yield
     while _started:
-        process = _started.pop()
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=30)
+        _started.pop().kill()
 
 
-def _cli(settings: Settings, api: str, home: Path, *args: str, **env: str) -> subprocess.Popen[str]:
+def _cli(settings: Settings, api: str, home: Path, *args: str, **env: str) -> Cli:
     base = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "NEWSINDEX_"))}
     base |= {
         "PREFECT_API_URL": api,
@@ -152,35 +212,31 @@ def _cli(settings: Settings, api: str, home: Path, *args: str, **env: str) -> su
         "NEWSINDEX_INDEX_PREFIX": settings.index_prefix,
         "NEWSINDEX_DEAD_LETTER_PATH": str(settings.dead_letter_path),
         "NEWSINDEX_TASK_RUNNER": "threads",
+        # a holder the test pauses must not expire meanwhile
+        "NEWSINDEX_LEASE_TTL": "600",
     }
     base |= {f"NEWSINDEX_{key.upper()}": value for key, value in env.items()}
     json_summary = ["--json"] if args[0] in {"run", "rebuild"} else []
-    command = [str(Path(sys.executable).parent / "newsindex"), *args, *json_summary]
-    process = subprocess.Popen(
-        command,
-        env=base,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    _started.append(process)
-    return process
+    run = Cli([str(Path(sys.executable).parent / "newsindex"), *args, *json_summary], base)
+    _started.append(run)
+    return run
 
 
-def _wait_for_holder(es: Elasticsearch, prefix: str, run_name: str, process) -> dict:
+def _wait_for_holder(es: Elasticsearch, prefix: str, run_name: str, run: Cli) -> dict:
     deadline = time.monotonic() + 300
-    while time.monotonic() < deadline and process.poll() is None:
+    while time.monotonic() < deadline and run.process.poll() is None:
         held = _holder_doc(es, prefix)
         if held and held["run"].startswith(run_name):
             return held
-        time.sleep(0.1)
-    raise AssertionError(f"no {run_name} run took the lease: {process.communicate()}")
+        time.sleep(0.05)
+    raise AssertionError(f"no {run_name} run took the lease: {run.finish()}")
 
 
-def _finish(process: subprocess.Popen[str]) -> tuple[int, dict | None, str]:
-    out, err = process.communicate(timeout=600)
-    return process.returncode, json.loads(out) if out.strip() else None, err
+def _hold_paused(es: Elasticsearch, prefix: str, run_name: str, run: Cli) -> dict:
+    """Pause `run` once it holds the lease: the test decides when it may finish."""
+    held = _wait_for_holder(es, prefix, run_name, run)
+    run.pause()
+    return held
 
 
 @pytest.mark.slow
@@ -190,25 +246,26 @@ def test_two_runs_at_once_one_waits_one_gives_up_with_one_line(
     files = write_articles(tmp_path / "in", 60)
     source = str(tmp_path / "in")
     first = _cli(settings, prefect_api, tmp_path / "p1", "run", source, "--batch-size", "1")
-    held = _wait_for_holder(es, settings.index_prefix, "ingest/", first)
+    held = _hold_paused(es, settings.index_prefix, "ingest/", first)  # mid-run, until resumed
     assert (held["host"], held["pid"]) == (socket.gethostname(), first.pid)
     patient = _cli(settings, prefect_api, tmp_path / "p3", "run", source, lease_wait="300")
     impatient = _cli(settings, prefect_api, tmp_path / "p2", "run", source, lease_wait="0")
 
-    code, summary, err = _finish(impatient)
+    code, summary, err = impatient.finish()
     assert code == LEASE_HELD_EXIT, err[-2000:]
     assert summary is None
     lines = [line for line in err.splitlines() if line.startswith("error:")]
     assert len(lines) == 1, err[-2000:]
     named = re.search(rf"ingest/\S+ \([0-9a-f-]+\), pid (\d+) on {socket.gethostname()} ", lines[0])
-    assert named and int(named.group(1)) in {first.pid, patient.pid}, lines[0]
+    assert named and int(named.group(1)) == first.pid, lines[0]
+    patient.wait_for_stderr("waiting up to")  # it found the lease taken and waits for it
+    first.resume()
 
-    code, summary, err = _finish(first)
+    code, summary, err = first.finish()
     assert code == 0, err[-2000:]
     assert summary["indexed"] == len(files)
-    code, summary, err = _finish(patient)
+    code, summary, err = patient.finish()
     assert code == 0, err[-2000:]
-    assert "waiting up to" in err  # it found the lease taken and waited for it
     assert_balanced(summary)
     assert (summary["skipped"], summary["indexed"]) == (len(files), 0)  # after the first one
     assert_indexed_exactly_once(es, settings.index_prefix, files)
@@ -219,10 +276,10 @@ def test_two_runs_at_once_one_waits_one_gives_up_with_one_line(
 def test_an_ingest_started_during_a_rebuild_lands_in_the_new_indices(
     es: Elasticsearch, settings: Settings, prefect_api: str, tmp_path: Path
 ) -> None:
-    # A rebuild that outlasts the ingest's start-up (imports, flow start) on a fast machine too.
-    archive = write_articles(tmp_path / "archive", 100, long_body=3000)
-    run = _cli(settings, prefect_api, tmp_path / "p0", "run", str(tmp_path / "archive"))
-    code, _, err = _finish(run)
+    archive = write_articles(tmp_path / "archive", 40, long_body=3000)
+    code, _, err = _cli(
+        settings, prefect_api, tmp_path / "p0", "run", str(tmp_path / "archive")
+    ).finish()
     assert code == 0, err[-2000:]
     names = aliases(settings)
     before = set(indices_behind(es, names.articles))
@@ -230,15 +287,16 @@ def test_an_ingest_started_during_a_rebuild_lands_in_the_new_indices(
     rebuild = _cli(
         settings, prefect_api, tmp_path / "p1", "rebuild", str(tmp_path / "archive"), batch_size="1"
     )
-    _wait_for_holder(es, settings.index_prefix, "rebuild/", rebuild)
+    _hold_paused(es, settings.index_prefix, "rebuild/", rebuild)
     inbox = write_articles(tmp_path / "inbox", 4)
     ingest = _cli(settings, prefect_api, tmp_path / "p2", "run", str(tmp_path / "inbox"))
+    ingest.wait_for_stderr("waiting up to")  # the ingest meets the rebuild mid-way
+    rebuild.resume()
 
-    code, _, err = _finish(rebuild)
+    code, _, err = rebuild.finish()
     assert code == 0, err[-2000:]
-    code, summary, err = _finish(ingest)
+    code, summary, err = ingest.finish()
     assert code == 0, err[-2000:]
-    assert "waiting up to" in err, "the ingest never met the rebuild: proves nothing"
     assert summary["indexed"] == len(inbox)
     assert set(indices_behind(es, names.articles)).isdisjoint(before)  # the aliases moved
     assert_indexed_exactly_once(es, settings.index_prefix, archive + inbox)
@@ -252,14 +310,13 @@ def test_a_sigkilled_holder_does_not_block_the_next_run(
     source = str(tmp_path / "in")
     victim = _cli(settings, prefect_api, tmp_path / "p1", "run", source, "--batch-size", "2")
     _wait_for_holder(es, settings.index_prefix, "ingest/", victim)
-    os.killpg(victim.pid, signal.SIGKILL)
-    victim.wait(timeout=30)
+    victim.kill()
     assert _holder_doc(es, settings.index_prefix)["pid"] == victim.pid  # left behind
 
     started = time.monotonic()
-    code, summary, err = _finish(
-        _cli(settings, prefect_api, tmp_path / "p2", "run", source, lease_wait="120")
-    )
+    code, summary, err = _cli(
+        settings, prefect_api, tmp_path / "p2", "run", source, lease_wait="120"
+    ).finish()
     assert code == 0, err[-2000:]
     assert "its holder is gone" in err  # taken over at once, not after NEWSINDEX_LEASE_TTL
     assert time.monotonic() - started < 60 + 60
