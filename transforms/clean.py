@@ -21,6 +21,7 @@ from transforms.lines import Unit, split_lines
 from transforms.markdown import looks_like_markdown, normalise_space
 from transforms.outlets import OutletSignals, domain_label, registrable_domain, resolve_outlet
 from transforms.record import Article, Paragraph, Removal
+from transforms.site_links import site_of_links
 from transforms.structure import build_paragraphs
 from transforms.titles import Candidate, pick_headline
 
@@ -200,6 +201,7 @@ def _clean_lines(
         (r.text for r in article.removed if r.kind == "footer" and _FOOTER_DOMAIN.match(r.text)),
         None,
     )
+    linked_domain, linked_name = site_of_links(text) or (None, None)
     signals = OutletSignals(
         footer=footer,
         url=article.url,
@@ -209,6 +211,8 @@ def _clean_lines(
         masthead=header.masthead,
         byline_org=article.byline_org,
         newsletter=" ".join(r.text for r in article.removed if r.kind == "newsletter") or None,
+        linked_domain=linked_domain,
+        linked_name=linked_name,
     )
     return signals, _take_dateline(article)
 

@@ -42,6 +42,8 @@ class OutletSignals:
     title_site: str | None = None  # the site segment cut off the title ("Headline | Site")
     copyright: str | None = None  # a copyright line ("© 2024 Example Media")
     wire: str | None = None  # the agency of a dateline "(Reuters)": the author, not the host
+    linked_domain: str | None = None  # the domain most of an export's links point at
+    linked_name: str | None = None  # the page text spelling that domain's name ("The Verge")
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +172,7 @@ def resolve_outlet(signals: OutletSignals) -> Outlet | None:
     checks = (
         (signals.footer, by_domain),
         (signals.url, by_domain),
+        (signals.linked_domain, by_domain),
         (signals.site_name, by_name),
         (signals.publisher, by_name),
         (signals.title_site, by_name),
@@ -182,8 +185,9 @@ def resolve_outlet(signals: OutletSignals) -> Outlet | None:
         found = lookup(value) if value else None
         if found:
             return found
-    name = signals.site_name or signals.publisher or signals.title_site or owner
-    unlisted = unlisted_outlet(name, signals.url or signals.footer)
+    named = signals.site_name or signals.publisher or signals.title_site
+    name = named or signals.linked_name or owner
+    unlisted = unlisted_outlet(name, signals.url or signals.footer or signals.linked_domain)
     if unlisted:
         return unlisted
     return by_credit(signals.wire) if signals.wire else None

@@ -1,0 +1,114 @@
+"""The site a text or Markdown export was taken from, told by its own links.
+
+A whole-page export keeps the page's links: menus, section fronts and teasers point at the
+outlet's own domain (Markdown ``[News](https://www.example.com/news)``, a lynx reference
+list), shares and citations at others. The domain most links point at, once social and
+sharing platforms are set aside, is the outlet's; its display name is the text of the page
+that spells the domain's name ("The Verge" for theverge.com, "NBC News" for nbcnews.com).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from functools import cache, lru_cache
+
+from transforms.data_files import load_json
+from transforms.outlets import domain_label, registrable_domain
+
+_URL = re.compile(r"https?://[^\s)\]\"'<>]+", re.IGNORECASE)
+_IMAGE = re.compile(r"!\[[^\]]*\]\((\S+?)[\s)]")
+_IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|svg|avif|ico)(?:[?#]|$)", re.IGNORECASE)
+_NOT_ALNUM = re.compile(r"[\W_]+")
+_WORD = re.compile(r"[^\s\[\]()*_#>|!\"“”«»]+")
+MIN_LINKS = 3  # fewer links to one domain tell nothing
+MIN_SHARE = 0.3  # of the links to any domain but the platforms
+NAME_MAX_WORDS = 4
+CANDIDATE_DOMAINS = 3
+ACRONYM_MAX_CHARS = 5  # "CNN", "PIXNET": a name in capitals, not a shouted label
+_EDGE_MARKS = ".,:;!?+'’-–—"
+
+
+@cache
+def _platforms() -> frozenset[str]:
+    return frozenset(load_json("outlets.json")["platform_domains"])
+
+
+def _domain_counts(text: str) -> Counter[str]:
+    images = set(_IMAGE.findall(text))
+    counts: Counter[str] = Counter()
+    for url in _URL.findall(text):
+        if url in images or _IMAGE_FILE.search(url):
+            continue
+        domain = registrable_domain(url)
+        if domain and domain not in _platforms():
+            counts[domain] += 1
+    return counts
+
+
+@lru_cache(maxsize=65536)
+def _squash(text: str) -> str:
+    """Lower-case letters and digits only, without accents ("Aktuálně.cz" -> "aktualnecz")."""
+    if text.isascii():
+        return _NOT_ALNUM.sub("", text.lower())
+    folded = unicodedata.normalize("NFKD", text.lower())
+    return _NOT_ALNUM.sub("", "".join(c for c in folded if not unicodedata.combining(c)))
+
+
+def _spellings(domain: str, words: list[str]) -> Counter[str]:
+    """Runs of up to ``NAME_MAX_WORDS`` words that spell the domain's name: "The Verge" or
+    "Verge" for theverge.com, "Aktuálně.cz" for aktualne.cz."""
+    found: Counter[str] = Counter()
+    label = _squash(domain_label(domain))
+    bare = label.removeprefix("the") if len(label) > 5 else label
+    spelt = {label, bare, "the" + label, _squash(domain)}
+    covered = 0  # "Verge" inside a "The Verge" already counted is not counted again
+    for i, word in enumerate(words):
+        head = _squash(word)
+        if i < covered or not head:
+            continue
+        if not (label.startswith(head) or bare.startswith(head) or head == "the"):
+            continue
+        squashed = ""
+        for n in range(min(NAME_MAX_WORDS, len(words) - i)):
+            squashed += _squash(words[i + n])
+            if squashed in spelt:
+                found[" ".join(words[i : i + n + 1]).strip(_EDGE_MARKS)] += 1
+                covered = i + n + 1
+                break
+            if not any(form.startswith(squashed) for form in spelt):
+                break
+    return found
+
+
+def _preference(name: str, domain: str, spelled: Counter[str]) -> tuple[bool, int, bool]:
+    """Title case or an acronym over a lower-case link text or a shouted menu label, then the
+    page's most used form ("The Telegraph" or "Telegraph"), then the domain's own words."""
+    squashed = _squash(name)
+    acronym = len(squashed) <= ACRONYM_MAX_CHARS
+    styled = name != name.lower() and (name != name.upper() or acronym)
+    return styled, spelled[name], squashed == _squash(domain_label(domain))
+
+
+def site_of_links(text: str) -> tuple[str, str | None] | None:
+    """The site's registrable domain and the page's spelling of its name, or None when no
+    domain stands out (too few links, or links spread over many sites).
+
+    Of the most linked domains, one whose name the page spells wins over one it does not
+    (an ad network or a parent company linked from every teaser)."""
+    counts = _domain_counts(text)
+    total = counts.total()
+    words = _WORD.findall(_URL.sub(" ", text))
+    best: tuple[tuple[bool, int], str, str | None] | None = None
+    for domain, links in counts.most_common(CANDIDATE_DOMAINS):
+        if links < MIN_LINKS or links < MIN_SHARE * total / CANDIDATE_DOMAINS:
+            continue
+        spelled = _spellings(domain, words) if len(domain_label(domain)) >= 2 else Counter()
+        name = max(spelled, key=lambda n: _preference(n, domain, spelled)) if spelled else None
+        key = (name is not None, links + spelled.total())
+        if best is None or key > best[0]:
+            best = (key, domain, name)
+    if best is None or (best[2] is None and counts[best[1]] < MIN_SHARE * total):
+        return None
+    return best[1], best[2]
