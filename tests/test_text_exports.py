@@ -424,3 +424,13 @@ def test_a_name_over_a_relative_stamp_is_the_byline() -> None:
     article = _clean(text, "relative.md")
     assert article.authors == ["Mara Lind"]
     assert article.published_at is None
+
+
+def test_the_headline_printed_twice_wins_over_the_standfirst_under_it() -> None:
+    standfirst = "Union leaders say automation at the northern harbour threatens hundreds of jobs"
+    lines = [TITLE, "Cranes at the northern harbour. Photograph: Ada Holm", standfirst]
+    lines += ["by Mara Lind (reporting) and Ada Holm (photography)", TITLE, "Share on Facebook"]
+    text = "\n\n".join([*lines, *BODY])
+    article = _clean(text, "twice.txt")
+    assert article.title == TITLE
+    assert article.standfirst == standfirst

@@ -173,11 +173,24 @@ def _meta_anchored(units: list[Unit], lo: int, body: int) -> int | None:
             if not unit.words or unit.image or _boilerplate(unit):
                 continue
             if unit.words >= TEXT_TITLE_MIN_WORDS and is_headline(unit):
-                return j
+                return _repeated_above(units, j, lo)
             others += 1
             if others > ANCHOR_SKIP:
                 break
     return None
+
+
+def _repeated_above(units: list[Unit], j: int, lo: int) -> int:
+    """The headline the page prints twice (over its photo and again by the share buttons),
+    when it stands a line or two above ``j``: then ``j`` is the standfirst; else ``j``."""
+    texts = [unit.text for unit in units]
+    if texts.count(texts[j]) > 1:
+        return j
+    for i in range(j - 1, max(lo, j - 1 - ANCHOR_SKIP) - 1, -1):
+        unit = units[i]
+        if unit.words >= TEXT_TITLE_MIN_WORDS and is_headline(unit) and texts.count(unit.text) > 1:
+            return i
+    return j
 
 
 def _signed_headline(units: list[Unit], body: int) -> int | None:
