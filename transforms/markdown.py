@@ -113,11 +113,13 @@ def parse_line(line: str) -> MarkdownLine:
 @cache
 def _author_target() -> re.Pattern[str]:
     """Link targets of one author's page ("/author/jane-roe", "/profiles/jroe"), from the rule
-    data; an index ("/authors", "/profiles/") names nobody."""
+    data; an index ("/authors", "/profiles/") or an account page ("/user/login") names nobody."""
     parts = load_json("boilerplate.json")["author_url_parts"]
     handles = "|".join(p for p in parts if p.startswith("@"))  # "/@jroe": the whole target
     sections = "|".join(p for p in parts if not p.startswith("@"))
-    return re.compile(rf"/(?:(?:{handles})(?![\w.-])|(?:{sections})[/?#.=~:-]\w)", re.IGNORECASE)
+    account = "log-?in|log-?out|sign-?in|sign-?up|sign-?out|register|registration|settings|join"
+    section = rf"(?:{sections})[/?#=~:](?!(?:{account})\b)\w"
+    return re.compile(rf"/(?:(?:{handles})(?![\w.-])|{section})", re.IGNORECASE)
 
 
 def author_links(text: str) -> tuple[str, ...]:
