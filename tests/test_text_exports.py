@@ -434,3 +434,17 @@ def test_the_headline_printed_twice_wins_over_the_standfirst_under_it() -> None:
     article = _clean(text, "twice.txt")
     assert article.title == TITLE
     assert article.standfirst == standfirst
+
+
+@pytest.mark.parametrize(
+    "chrome",
+    [
+        "Oct 18, 2023 · 8 min read",  # a stamp with a reading time
+        "Filed to: harbour strikes automation",  # the tag list
+        "Note this link is broken: https://example.org/x/y",  # a line holding a URL
+    ],
+)
+def test_header_chrome_lines_over_the_headline_are_never_the_title(chrome: str) -> None:
+    text = "\n\n".join([chrome, TITLE, *BODY])
+    article = _clean(text, "chrome.txt")
+    assert article.title == TITLE

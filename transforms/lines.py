@@ -14,7 +14,7 @@ TERMINAL = (".", "!", "?", ":", ";", ",", '"', "”", "’", "'", ")", "…", "�
 _LOWER_START = re.compile(r"^[a-z]")
 _ALNUM = re.compile(r"[^\W_]")
 # Bullets of plain-text exports (inscriptis, w3m, lynx, copy-paste): the text is the item.
-_TEXT_BULLET = re.compile(r"^(?:[*•·▪►◦‣+-]|\d{1,3}[.)])\s+(?=\S)")
+_TEXT_BULLET = re.compile(r"^(?:[*•·▪►◦‣○●■□▸▹➤→+-]|\d{1,3}[.)])\s+(?=\S)")
 # lynx -dump link references: "[12]Home" in the text, "  12. https://..." in its list.
 _LYNX_REF = re.compile(r"\[(\d{1,4})\]")
 

@@ -24,8 +24,8 @@ import re
 from dataclasses import dataclass
 
 from transforms.bylines import looks_like_byline, opens_with_by_word
-from transforms.dates import is_stamp, parse_date_line
-from transforms.lines import TERMINAL, Unit
+from transforms.dates import find_date_in_line, is_stamp, parse_date_line
+from transforms.lines import TERMINAL, Unit, word_count
 from transforms.meta_lines import META_MAX_WORDS, is_meta_line
 from transforms.outlets import by_masthead
 from transforms.rules import match_block_start, match_line
@@ -39,6 +39,7 @@ TITLE_WORDS = (3, 30)
 KICKER_MAX_WORDS = 6
 TWO_SENTENCE_WORDS = 15  # a longer line holding a sentence break is a standfirst or teaser
 _SENTENCE_BREAK = re.compile(r"\w[.!?]\s+[A-Z]")
+_URL_IN_TEXT = re.compile(r"https?://|www\.\w", re.IGNORECASE)
 TEXT_TITLE_MIN_WORDS = 4  # a plain-text headline; shorter lines are menus and labels
 MAX_GAP = 15
 NEUTRAL_GAP_COST = 0.25
@@ -117,8 +118,17 @@ def is_headline(unit: Unit) -> bool:
         or _inline_menu(text, unit.words)
         or (unit.words > TWO_SENTENCE_WORDS and _SENTENCE_BREAK.search(text) is not None)
         or is_stamp(text)
+        or _mostly_date(text, unit.words)
+        or _URL_IN_TEXT.search(text) is not None
         or is_meta_line(unit)
     )
+
+
+def _mostly_date(text: str, words: int) -> bool:
+    """A printed date taking half the line ("Oct 18, 2019 · 8 min read"): a stamp, not a
+    headline."""
+    found = find_date_in_line(text) if any(c.isdigit() for c in text) else None
+    return found is not None and word_count(found[1]) * 2 >= words
 
 
 def _title_heading(unit: Unit) -> bool:
