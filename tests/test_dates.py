@@ -13,6 +13,7 @@ from transforms.dates import (
     parse_iso,
     split_dateline,
     stamp_start,
+    trailing_stamp,
 )
 
 
@@ -362,3 +363,25 @@ def test_a_labelled_cjk_date_is_a_date_line() -> None:
 )
 def test_relative_stamps_are_recognised_from_dateparser_data(line: str, relative: bool) -> None:
     assert is_relative_stamp(line) is relative
+
+
+@pytest.mark.parametrize(
+    ("line", "cut"),
+    [
+        (
+            "Harbour strike ends Published on: June 25, 2024",
+            ("Harbour strike ends", "Published on: June 25, 2024"),
+        ),
+        ("Harbour strike ends | 7 March 2024", ("Harbour strike ends", "7 March 2024")),
+        (
+            "Hafen streikt Veröffentlicht am 7. März 2024",
+            ("Hafen streikt", "Veröffentlicht am 7. März 2024"),
+        ),
+        ("What happened on 7 March 2024", None),  # the date belongs to the headline
+        ("Top 10 ports of 2024", None),
+    ],
+)
+def test_trailing_stamp_is_cut_only_when_labelled_or_set_off(
+    line: str, cut: tuple[str, str] | None
+) -> None:
+    assert trailing_stamp(line) == cut

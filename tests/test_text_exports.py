@@ -448,3 +448,18 @@ def test_header_chrome_lines_over_the_headline_are_never_the_title(chrome: str) 
     text = "\n\n".join([chrome, TITLE, *BODY])
     article = _clean(text, "chrome.txt")
     assert article.title == TITLE
+
+
+def test_a_date_stamp_glued_to_the_headline_is_cut_into_the_date() -> None:
+    glued = f"{TITLE} Published on: June 25, 2024"
+    article = _clean("\n\n".join([glued, *BODY]), "glued.txt")
+    assert article.title == TITLE
+    assert article.published_at == "2024-06-25T00:00:00+00:00"
+
+
+@pytest.mark.parametrize(
+    "chrome", ["Skip to contentSkip to site index", "TránsitoGuía de CineGuía de TeatroHumorSudoku"]
+)
+def test_skip_links_and_glued_menus_are_not_the_title(chrome: str) -> None:
+    article = _clean("\n\n".join([chrome, TITLE, *BODY]), "menu.txt")
+    assert article.title == TITLE

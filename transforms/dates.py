@@ -448,6 +448,29 @@ def stamp_start(line: str, languages: tuple[str, ...] = ()) -> int | None:
     return rewritten.span(start, start + 1)[0]
 
 
+TRAILING_STAMP_TOKENS = 12
+
+
+def trailing_stamp(line: str, languages: tuple[str, ...] = ()) -> tuple[str, str] | None:
+    """(the text, the date stamp) of a line a labelled or set-off printed date ends: "Harbour
+    strike ends Published on: June 25, 2024" gives ("Harbour strike ends", "Published on: June
+    25, 2024"), "... | 7 March 2024" too; "What happened on 7 March 2024" gives None."""
+    if not any(c.isdigit() for c in line[-40:]):
+        return None
+    tokens = list(_TOKEN.finditer(line))
+    found = None
+    for token in reversed(tokens[-TRAILING_STAMP_TOKENS:]):
+        if parse_date_line(line[token.start() :], languages=languages) is not None:
+            found = token.start()
+        elif found is not None:
+            break
+    if not found:
+        return None
+    head, stamp = line[:found].rstrip(" :,|·•-–—"), line[found:]
+    marked = stamp[:1] in "|·•-–—" or _labels().match(stamp) is not None
+    return (head, stamp.lstrip(" |·•-–—")) if head and marked else None
+
+
 _STAMP_TOKENS = frozenset({*_STAMP_PARTS, "sep", "joiner", "ampm", "zone"})
 _UNITS = ("year", "month", "week", "day", "hour", "minute", "second")
 RELATIVE_MAX_WORDS = 6

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from transforms.dates import ParsedDate
-from transforms.lines import Unit
+from transforms.dates import ParsedDate, parse_date_line, trailing_stamp
+from transforms.lines import Unit, word_count
 from transforms.meta_lines import (
     META_MAX_WORDS,
     is_meta_line,
@@ -30,6 +30,7 @@ BODY_LOOKAHEAD = 8  # body lines that may still hold the byline or the date line
 ABOVE_TITLE = 6  # lines above the headline that may hold the byline or date
 UNDER_DISTANT_TITLE = 8  # lines under a headline far above the body that may hold them
 STANDFIRST_PROSE_MAX_WORDS = 50
+TITLE_MIN_WORDS = 3  # a headline cut shorter than this keeps its stamp
 
 
 @dataclass(slots=True)
@@ -95,6 +96,18 @@ def _read_between(units: list[Unit], lo: int, hi: int, header: Header) -> list[U
     return kept
 
 
+def _take_title(text: str, header: Header) -> None:
+    """The headline, without a date stamp a flattened export glued to it ("... Published on:
+    June 25, 2024"); the stamp is the header's date line unless one comes first."""
+    cut = trailing_stamp(text)
+    if cut is None or word_count(cut[0]) < TITLE_MIN_WORDS:
+        header.title = text
+        return
+    header.title, stamp = cut
+    if header.date is None:
+        header.date_line, header.date = stamp, parse_date_line(stamp)
+
+
 def _fallback_title(units: list[Unit], header: Header, *, markdown: bool) -> int:
     """Title at the very top when no body run was found; returns the next index."""
     i = 0
@@ -129,7 +142,7 @@ def read_header(units: list[Unit], *, markdown: bool) -> tuple[Header, list[Unit
     if region.kicker is not None:
         header.section = units[region.kicker].text
     if region.title is not None:
-        header.title = units[region.title].text
+        _take_title(units[region.title].text, header)
         lo = region.header
         # A distant headline: page chrome between it and the body, but for the byline and
         # date lines standing right under it (read last: those over the body come first).

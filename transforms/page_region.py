@@ -49,7 +49,10 @@ TERMINABLE_WORDS = 40  # a comments or related heading ends a run holding this m
 TERMINATING_BLOCKS = frozenset({"related", "most_viewed"})
 ANCHOR_MIN_SHARE = 2  # an h1's run holding under half the largest run's prose is not the article
 MENU_RUN = 3  # consecutive short lines that make a menu, not a header
-MENU_MARKS = frozenset("o|•·-–—/»>*+")  # one-character item marks of a menu flattened on a line
+MENU_MARKS = frozenset("o|•·-–—/»>*+│┃")  # one-character item marks of a menu flattened on a line
+# A menu item glued to the next one ("Tránsito|Guía"): a capitalised word of three letters or
+# more, then at once another ("YouTube" and "MacArthur" are one such pair each).
+_GLUED_ITEMS = re.compile(r"[A-ZÀ-Þ][a-zà-ÿ]{2,}(?=[A-ZÀ-Þ][a-zà-ÿ])")
 MENU_MARK_SHARE = 0.15
 SHORT_WORDS = 3
 SHORT_ITEM_WORDS = 4  # tag and share-button items inside the header block
@@ -82,9 +85,12 @@ def is_prose(unit: Unit) -> bool:
 
 
 def _inline_menu(text: str, words: int) -> bool:
-    """Menu items run together on one line ("o News o Sport o Weather", "Home | News | ...")."""
+    """Menu items run together on one line ("o News o Sport o Weather", "Home | News | ...",
+    "CineGuía de TeatroHumorSudoku": items glued without a space)."""
     marks = sum(1 for token in text.split() if len(token) == 1 and token in MENU_MARKS)
-    return marks >= MENU_RUN and marks >= MENU_MARK_SHARE * words
+    if marks >= MENU_RUN and marks >= MENU_MARK_SHARE * words:
+        return True
+    return len(_GLUED_ITEMS.findall(text)) >= MENU_RUN
 
 
 def _boilerplate(unit: Unit) -> bool:
