@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from transforms.data_files import load_json
+from transforms.data_files import load
+from transforms.data_models import BoilerplateFile
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
 # Span contents exclude their own delimiters, so a stray opener on a huge line only scans to
@@ -113,7 +114,7 @@ def parse_line(line: str) -> MarkdownLine:
 @cache
 def _author_target() -> re.Pattern[str]:
     """Link targets of author pages ("/author/jane-roe"), from the rule data."""
-    parts = load_json("boilerplate.json")["author_url_parts"]
+    parts = load(BoilerplateFile).author_url_parts
     return re.compile(r"/(?:" + "|".join(parts) + r")(?:[/?#.=~:-]|$)", re.IGNORECASE)
 
 

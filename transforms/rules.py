@@ -6,16 +6,23 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from transforms.data_files import compile_pattern, load_json, profiles
+from transforms.data_files import compile_pattern, load, profiles
+from transforms.data_models import BoilerplateFile, LineRuleEntry
 
 
 @dataclass(frozen=True, slots=True)
 class LineRule:
-    """One line pattern and the removal kind it gives."""
+    """One line (text) or paragraph (HTML) pattern and the removal kind it gives."""
 
     kind: str
     pattern: re.Pattern[str]
     outlet: str | None = None  # set for rules from an outlet profile
+    max_words: int | None = None  # HTML paragraph rules: longer paragraphs never match
+
+    @classmethod
+    def of(cls, entry: LineRuleEntry, outlet: str | None = None) -> LineRule:
+        """The compiled rule of a data-file entry."""
+        return cls(entry.kind, compile_pattern(entry.pattern, entry.flags), outlet, entry.max_words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,19 +40,12 @@ class BlockRule:
     max_lines: int
 
 
-def _line_rules(entries: list[dict], outlet: str | None = None) -> list[LineRule]:
-    return [
-        LineRule(e["kind"], compile_pattern(e["pattern"], e.get("flags", "")), outlet)
-        for e in entries
-    ]
-
-
 @cache
 def line_rules() -> tuple[LineRule, ...]:
     """Generic rules first, then every profile's rules."""
-    rules = _line_rules(load_json("boilerplate.json")["line_rules"])
+    rules = [LineRule.of(e) for e in load(BoilerplateFile).line_rules]
     for profile in profiles():
-        rules += _line_rules(profile.get("line_rules", []), profile["outlet"])
+        rules += [LineRule.of(e, profile.outlet) for e in profile.line_rules]
     return tuple(rules)
 
 
@@ -54,13 +54,13 @@ def block_rules() -> tuple[BlockRule, ...]:
     """Block rules in data-file order."""
     return tuple(
         BlockRule(
-            kind=e["kind"],
-            start=compile_pattern(e["start"], e.get("flags", "")),
-            end=compile_pattern(e["end"], e.get("flags", "")) if "end" in e else None,
-            until=e.get("until"),
-            max_lines=e.get("max_lines", 40),
+            kind=e.kind,
+            start=compile_pattern(e.start, e.flags),
+            end=compile_pattern(e.end, e.flags) if e.end is not None else None,
+            until=e.until,
+            max_lines=e.max_lines,
         )
-        for e in load_json("boilerplate.json")["block_rules"]
+        for e in load(BoilerplateFile).block_rules
     )
 
 
