@@ -18,7 +18,7 @@ from transforms.outlets import (
     unlisted_outlet,
 )
 from transforms.record import Outlet
-from transforms.rules import line_rules
+from transforms.rules import outlet_line_rules
 
 REQUIRED = {
     "independent",
@@ -45,11 +45,10 @@ def test_registry_has_the_required_outlets_and_unique_keys() -> None:
 
 def test_every_profile_belongs_to_a_registered_outlet_and_its_rules_load() -> None:
     ids = {o.id for o in _registry()}
-    loaded = {rule.outlet for rule in line_rules()}
+    loaded = outlet_line_rules()
     for profile in profiles():
         assert profile.outlet in ids
-        if profile.line_rules:
-            assert profile.outlet in loaded
+        assert len(loaded[profile.outlet]) == len(profile.line_rules)
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from urllib.parse import urlsplit, urlunsplit
 
-from transforms.boilerplate import remove_boilerplate
+from transforms.boilerplate import remove_boilerplate, remove_outlet_lines
 from transforms.bylines import parse_byline
 from transforms.dates import Dateline, ParsedDate, parse_date_line, parse_iso, split_dateline
 from transforms.decode import decode_bytes, strip_controls
@@ -275,6 +275,9 @@ def _finish(article: Article, signals: OutletSignals, dateline: Dateline | None)
     if article.published_at is None:
         article.warnings.append(NO_DATE)
     article.outlet = resolve_outlet(signals)
+    if article.outlet is not None:
+        article.paragraphs, removed = remove_outlet_lines(article.paragraphs, article.outlet.id)
+        article.removed += removed
     article.body = "\n\n".join(p.text for p in article.paragraphs)
     article.word_count = len(article.body.split())
     if not article.paragraphs:

@@ -1,4 +1,7 @@
-"""Boilerplate rules (generic and per outlet) compiled from the data files."""
+"""Boilerplate rules compiled from the data files: generic ones, and each outlet's own.
+
+An outlet profile's line rules fire only on that outlet's articles, once the outlet is known.
+"""
 
 from __future__ import annotations
 
@@ -16,13 +19,12 @@ class LineRule:
 
     kind: str
     pattern: re.Pattern[str]
-    outlet: str | None = None  # set for rules from an outlet profile
     max_words: int | None = None  # HTML paragraph rules: longer paragraphs never match
 
     @classmethod
-    def of(cls, entry: LineRuleEntry, outlet: str | None = None) -> LineRule:
+    def of(cls, entry: LineRuleEntry) -> LineRule:
         """The compiled rule of a data-file entry."""
-        return cls(entry.kind, compile_pattern(entry.pattern, entry.flags), outlet, entry.max_words)
+        return cls(entry.kind, compile_pattern(entry.pattern, entry.flags), entry.max_words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,11 +44,14 @@ class BlockRule:
 
 @cache
 def line_rules() -> tuple[LineRule, ...]:
-    """Generic rules first, then every profile's rules."""
-    rules = [LineRule.of(e) for e in load(BoilerplateFile).line_rules]
-    for profile in profiles():
-        rules += [LineRule.of(e, profile.outlet) for e in profile.line_rules]
-    return tuple(rules)
+    """The generic line rules, for every article."""
+    return tuple(LineRule.of(e) for e in load(BoilerplateFile).line_rules)
+
+
+@cache
+def outlet_line_rules() -> dict[str, tuple[LineRule, ...]]:
+    """Outlet id -> the line rules of its profile."""
+    return {p.outlet: tuple(LineRule.of(e) for e in p.line_rules) for p in profiles()}
 
 
 @cache
@@ -68,6 +73,14 @@ def block_rules() -> tuple[BlockRule, ...]:
 def match_line(text: str) -> LineRule | None:
     """The first line rule whose pattern matches ``text``, or None."""
     for rule in line_rules():
+        if rule.pattern.search(text):
+            return rule
+    return None
+
+
+def match_outlet_line(text: str, outlet: str) -> LineRule | None:
+    """The first line rule of ``outlet``'s profile that matches ``text``, or None."""
+    for rule in outlet_line_rules().get(outlet, ()):
         if rule.pattern.search(text):
             return rule
     return None
