@@ -334,3 +334,23 @@ def test_two_letter_agency_acronyms_count_in_capitals_only() -> None:
     assert agency_credit("AA") == "Anadolu"
     assert agency_credit("Aa") is None  # the font-size button of a page
     assert agency_credit("AP") == "Associated Press"
+
+
+@pytest.mark.parametrize(
+    ("line", "authors"),
+    [
+        ("By Mara Lind, KTN", ["Mara Lind"]),
+        ("By Mara Lind and Olaf Berg, The Harbour Gazette", ["Mara Lind", "Olaf Berg"]),
+        ("By Mara Lind, NordNews", ["Mara Lind"]),
+        ("By MARA LIND, OLAF BERG", ["Mara Lind", "Olaf Berg"]),  # two names, not an outlet
+        ("By Mara Lind, KTN Senior Supreme Court Analyst", ["Mara Lind"]),
+    ],
+)
+def test_an_outlet_after_the_names_of_a_by_line_is_no_author(line: str, authors: list[str]) -> None:
+    assert looks_like_byline(line)
+    assert parse_byline(line).authors == authors
+
+
+@pytest.mark.parametrize("label", ["Story Highlights", "Related Stories", "Latest Videos"])
+def test_section_labels_are_not_names(label: str) -> None:
+    assert parse_byline(label).authors == []

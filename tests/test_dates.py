@@ -8,6 +8,7 @@ import pytest
 
 from transforms.dates import (
     find_date_in_line,
+    is_relative_stamp,
     parse_date_line,
     parse_iso,
     split_dateline,
@@ -322,3 +323,42 @@ def test_no_wire_dateline_in_ordinary_sentences(paragraph: str) -> None:
 def test_stamp_start_finds_where_a_printed_date_begins(line: str, stamp: str | None) -> None:
     start = stamp_start(line)
     assert (None if start is None else line[start:]) == stamp
+
+
+@pytest.mark.parametrize(
+    ("line", "iso", "printed"),
+    [
+        ("2018年6月18日 10:01", "2018-06-18T10:01:00+00:00", "2018年6月18日 10:01"),
+        ("记者 王明 2023年11月6日", "2023-11-06T00:00:00+00:00", "2023年11月6日"),
+        ("发布时间：2018年06月18日 10:01", "2018-06-18T10:01:00+00:00", "2018年06月18日 10:01"),
+        ("기사입력 2018년 6월 8일", "2018-06-08T00:00:00+00:00", "2018년 6월 8일"),
+    ],
+)
+def test_cjk_dates_with_year_month_day_marks(line: str, iso: str, printed: str) -> None:
+    found = find_date_in_line(line)
+    assert found is not None and found[0].iso == iso and found[1] == printed
+
+
+def test_a_labelled_cjk_date_is_a_date_line() -> None:
+    parsed = parse_date_line("更新时间：2018年06月19日 10:01 发布时间：2018年06月18日 10:01")
+    assert parsed is not None and parsed.iso.startswith("2018-06-18")  # published wins
+
+
+@pytest.mark.parametrize(
+    ("line", "relative"),
+    [
+        ("1 day ago", True),
+        ("Updated 5 hours ago", True),
+        ("vor 2 Stunden", True),
+        ("il y a 3 heures", True),
+        ("hace 2 horas", True),
+        ("Yesterday", True),
+        ("gestern, 14:32", True),
+        ("5 min read", False),
+        ("3 days", False),
+        ("Mara Lind", False),
+        ("7 March 2024", False),
+    ],
+)
+def test_relative_stamps_are_recognised_from_dateparser_data(line: str, relative: bool) -> None:
+    assert is_relative_stamp(line) is relative

@@ -378,3 +378,49 @@ def test_a_menu_flattened_onto_one_line_is_not_the_body() -> None:
     article = _clean(text, "flat.txt")
     assert menu not in article.body
     assert article.paragraphs[0].text == BODY[0]
+
+
+def test_a_date_line_over_the_headline_is_the_date_not_the_kicker() -> None:
+    text = f"{MENU_MD}\n[Mara Lind](/author/mara-lind)\n\n[Business](/business)\n\n"
+    text += f"Nov 7, 2023 2:00 AM\n\n{TITLE}\n{'=' * len(TITLE)}\n\n" + "\n\n".join(BODY)
+    article = _clean(text, "over.md")
+    assert article.title == TITLE
+    assert article.section != "Nov 7, 2023 2:00 AM"
+    assert article.published_at == "2023-11-07T02:00:00+00:00"
+    assert article.authors == ["Mara Lind"]
+
+
+def test_a_level_one_heading_linked_to_its_source_is_the_title() -> None:
+    photo = "(L-R) Ada Holm, Olaf Berg and Mara Lind"
+    text = f"{MENU_MD}\n# [{TITLE}](https://example.org/2024/05/harbour)\n\n"
+    text += "![harbour](/img/harbour.jpg)\n\n" + photo + "\n\n" + "\n\n".join(BODY)
+    article = _clean(text, "linked.md")
+    assert article.title == TITLE
+
+
+def test_byline_and_date_under_a_headline_far_above_the_body_are_read() -> None:
+    teasers = "\n\n".join(
+        f"Video Ad Feedback\n\nClip {n}: the harbour at dawn\n\n0{n}:12\n\nNow playing"
+        for n in range(1, 9)
+    )
+    text = f"{MENU_MD}\n# {TITLE}\n\nBy [Mara Lind](/profiles/mara-lind), KTN\n\nUpdated\n\n"
+    text += f"4:48 PM EST, Mon November 6, 2023\n\n{teasers}\n\n" + "\n\n".join(BODY)
+    article = _clean(text, "distant.md")
+    assert article.title == TITLE
+    assert article.authors == ["Mara Lind"]
+    assert article.published_at == "2023-11-06T21:48:00+00:00"
+
+
+def test_a_bare_comments_label_under_a_widget_sentence_does_not_end_the_article() -> None:
+    widget = "Your weather is set to the harbour. You can change the location at any time."
+    text = f"{MENU_MD}\n{widget}\n\ncomments\n\n# {TITLE}\n\n" + "\n\n".join(BODY)
+    article = _clean(text, "widget.md")
+    assert article.title == TITLE
+    assert [p.text for p in article.paragraphs] == BODY
+
+
+def test_a_name_over_a_relative_stamp_is_the_byline() -> None:
+    text = f"{MENU_MD}\n# {TITLE}\n\nMara Lind\n1 day ago\n\n" + "\n\n".join(BODY)
+    article = _clean(text, "relative.md")
+    assert article.authors == ["Mara Lind"]
+    assert article.published_at is None

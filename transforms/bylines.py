@@ -52,6 +52,7 @@ _INITIALS = re.compile(r"(?:\w{1,2}\.)+(?:-\w{1,2}\.)?")
 _MAX_LINE_WORDS = 16
 ACRONYM_MAX_CHARS = 2  # "AP", "AA": a credit this short counts in capitals only
 ROLE_PREFIX_WORDS = 2  # outlet words glued before a role ("eHow Contributor")
+AFFILIATION_MAX_WORDS = 4  # "By Jane Roe, The Washington Post": the outlet after the names
 _HAS_CJK = re.compile(f"[{_CJK}]")
 _WORD_BREAK = re.compile(r"[\s,/-]+")
 _REGEX_SYNTAX = re.compile(r"\\.|\(\?[:=!<]*|[^\W\d_]\?")
@@ -517,8 +518,23 @@ def _chunk(chunk: str, parse: _Parse, vocab: _Vocabulary, *, last: bool) -> None
     if last and (where := _trailing_place(chunk, parse, vocab)):
         parse.location = parse.location or where
         return
+    if last and _affiliation(chunk, parse):
+        parse.sites.append(chunk)  # "By Jane Roe, CNN": the outlet she writes for
+        return
     for piece in vocab.joiner.split(chunk):
         _classify(piece, parse, vocab)
+
+
+def _affiliation(chunk: str, parse: _Parse) -> bool:
+    """An outlet named after the authors of a "by" line ("By Jane Roe, CNN", "..., The Times",
+    "..., BBC News"): a short brand, acronym or "The ..." name that is not itself a person."""
+    tokens = chunk.split()
+    if not (parse.prefixed and parse.authors) or len(tokens) > AFFILIATION_MAX_WORDS:
+        return False
+    if not all(token[:1].isupper() or _outlet_like(token) for token in tokens):
+        return False
+    branded = _outlet_like(tokens[0]) or tokens[0] in {"The", "the"}
+    return branded and parse.person(chunk) is None
 
 
 def _inverted_tail(chunk: str) -> bool:

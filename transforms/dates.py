@@ -84,7 +84,48 @@ _ISO = re.compile(
 # Starting with a bare \d keeps the scan of a line without digits well under a microsecond.
 _CANDIDATE = re.compile(r"\d(?:\d{3}|[./-]\d{1,2}[./-]\d{2}|\d[./-]\d{1,2}[./-]\d{2})")
 _TOKEN = re.compile(r"[^\s|·•]+|[|·•]")
-_EDGE = "()[]{},;:\"'“”«»"
+# "2018年6月18日" (Chinese, Japanese), "2018년 6월 18일" (Korean): year, month, day marked.
+_CJK_DATE = re.compile(r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]")
+
+
+@dataclass(frozen=True, slots=True)
+class _Rewritten:
+    """A line with its CJK dates written "2018/6/18", and where each character came from."""
+
+    text: str
+    starts: tuple[int, ...] = ()  # offset in the original line of each character's start
+    ends: tuple[int, ...] = ()  # ... and of its end
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The original line's span of the rewritten text's [start, end)."""
+        if not self.starts:
+            return start, end
+        return self.starts[start], self.ends[end - 1] if end > start else self.starts[start]
+
+
+def _numeric_cjk(line: str) -> _Rewritten:
+    if "年" not in line and "년" not in line:
+        return _Rewritten(line)
+    text: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    last = 0
+    for match in _CJK_DATE.finditer(line):
+        text.append(line[last : match.start()])
+        starts.extend(range(last, match.start()))
+        ends.extend(range(last + 1, match.start() + 1))
+        numeric = f" {'/'.join(match.groups())} "  # a token of its own, whatever is glued on
+        text.append(numeric)
+        starts.extend([match.start()] * len(numeric))
+        ends.extend([match.end()] * len(numeric))
+        last = match.end()
+    text.append(line[last:])
+    starts.extend(range(last, len(line)))
+    ends.extend(range(last + 1, len(line) + 1))
+    return _Rewritten("".join(text), tuple(starts), tuple(ends))
+
+
+_EDGE = "()[]{},;:\"'“”«»：，（）【】「」"
 _NUMERIC_DATE = re.compile(
     r"\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})\.?|\d{4}[./-]\d{1,2}[./-]\d{1,2}(?:T[\d:.+Z-]+)?"
 )
@@ -332,7 +373,9 @@ def _read_runs(
 def _scan(
     line: str, languages: Sequence[str] | None, not_after: datetime | None
 ) -> tuple[list[_Found], list[_Token]] | None:
-    """Every date in a short candidate line with its label, and the line's tokens."""
+    """Every date in a short candidate line with its label, and the line's tokens (offsets
+    into the line with its CJK dates rewritten, ``_numeric_cjk``)."""
+    line = _numeric_cjk(line).text
     if len(line) > 400 or line.count(" ") >= MAX_WORDS or not _CANDIDATE.search(line):
         return None
     langs = _languages(languages)
@@ -385,6 +428,8 @@ def stamp_start(line: str, languages: tuple[str, ...] = ()) -> int | None:
     """
     if not any(c.isdigit() for c in line):
         return None
+    rewritten = _numeric_cjk(line)
+    line = rewritten.text
     langs = _languages(languages)
     tokens = list(_TOKEN.finditer(line))
     kinds = [_kind(m.group(), langs) for m in tokens]
@@ -400,11 +445,47 @@ def stamp_start(line: str, languages: tuple[str, ...] = ()) -> int | None:
         return None
     label = next((m for m in _labels().finditer(line, 0, start) if m.start() > 0), None)
     if label is not None and not line[label.end() : start].strip(" :,|·•-–—"):
-        return label.start()
-    return start
+        return rewritten.span(label.start(), label.end())[0]
+    return rewritten.span(start, start + 1)[0]
 
 
 _STAMP_TOKENS = frozenset({*_STAMP_PARTS, "sep", "joiner", "ampm", "zone"})
+_UNITS = ("year", "month", "week", "day", "hour", "minute", "second")
+RELATIVE_MAX_WORDS = 6
+
+
+@cache
+def _relative_words(languages: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
+    """Words of relative stamps from dateparser's language data: (the unit and number words,
+    the words that make a stamp relative: "ago", "vor", "il y a", "yesterday", "gestern")."""
+    parts: set[str] = set()
+    relative: set[str] = set()
+    for language in languages:
+        try:
+            module = f"dateparser.data.date_translation_data.{language}"
+            info = importlib.import_module(module).info
+        except ModuleNotFoundError:
+            continue
+        parts.update(_fold(w) for unit in _UNITS for w in info.get(unit, []))
+        relative.update(_fold(w) for phrase in info.get("ago", []) for w in phrase.split())
+        for phrases in info.get("relative-type", {}).values():
+            relative.update(_fold(w) for phrase in phrases for w in phrase.split())
+    return frozenset(parts), frozenset(relative)
+
+
+def is_relative_stamp(line: str, languages: tuple[str, ...] = ()) -> bool:
+    """A line that only says how long ago ("1 day ago", "vor 2 Stunden", "il y a 3 heures",
+    "Yesterday", "Updated 5 hours ago"): a stamp that gives no date."""
+    tokens = [t.strip(_EDGE + ".") for t in _TOKEN.findall(line)]
+    if not tokens or len(tokens) > RELATIVE_MAX_WORDS:
+        return False
+    langs = _languages(languages)
+    parts, relative = _relative_words(langs)
+    unlabelled = _labels().sub(" ", " ".join(tokens)).split()
+    folded = [_fold(t) for t in unlabelled]
+    said = any(w in relative for w in folded)
+    known = (w.isdigit() or w in parts or w in relative or _TIME.fullmatch(w) for w in folded)
+    return said and all(known)
 
 
 def is_stamp(line: str, languages: tuple[str, ...] = ()) -> bool:
@@ -413,7 +494,7 @@ def is_stamp(line: str, languages: tuple[str, ...] = ()) -> bool:
     if not any(c.isdigit() for c in line):
         return False
     langs = _languages(languages)
-    tokens = _TOKEN.findall(line)
+    tokens = _TOKEN.findall(_numeric_cjk(line).text)
     return len(tokens) <= MAX_WORDS and all(_kind(t, langs) in _STAMP_TOKENS for t in tokens)
 
 
@@ -427,7 +508,10 @@ def find_date_in_line(
     """
     scanned = _scan(line, languages, not_after)
     best = _best(scanned[0]) if scanned else None
-    return (best.date, line[best.start : best.end]) if best else None
+    if best is None:
+        return None
+    start, end = _numeric_cjk(line).span(best.start, best.end)
+    return best.date, line[start:end]
 
 
 def parse_date_line(

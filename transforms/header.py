@@ -28,6 +28,7 @@ STANDFIRST_MIN_WORDS = 5
 STANDFIRST_MAX_WORDS = 80
 BODY_LOOKAHEAD = 8  # body lines that may still hold the byline or the date line
 ABOVE_TITLE = 6  # lines above the headline that may hold the byline or date
+UNDER_DISTANT_TITLE = 8  # lines under a headline far above the body that may hold them
 STANDFIRST_PROSE_MAX_WORDS = 50
 
 
@@ -124,13 +125,21 @@ def read_header(units: list[Unit], *, markdown: bool) -> tuple[Header, list[Unit
             header.removed.append(Removal(_chrome_kind(unit, i, header), unit.text))
         elif not _take_meta_line(unit, header):
             header.removed.append(Removal("navigation", unit.text))
+    under_title: list[Unit] = []
     if region.kicker is not None:
         header.section = units[region.kicker].text
     if region.title is not None:
         header.title = units[region.title].text
         lo = region.header
-        for unit in units[region.title + 1 : lo]:  # a distant headline: page chrome between
-            header.removed.append(Removal(_chrome_kind(unit, lo, header), unit.text))
+        # A distant headline: page chrome between it and the body, but for the byline and
+        # date lines standing right under it (read last: those over the body come first).
+        for k in range(region.title + 1, lo):
+            unit = units[k]
+            under = k - region.title <= UNDER_DISTANT_TITLE and unit.words <= META_MAX_WORDS
+            if under and is_meta_line(unit):
+                under_title.append(unit)
+            else:
+                header.removed.append(Removal(_chrome_kind(unit, lo, header), unit.text))
     else:
         lo = region.start
     # A standfirst that reads as prose opens the body run; the byline or date line under it
@@ -150,4 +159,7 @@ def read_header(units: list[Unit], *, markdown: bool) -> tuple[Header, list[Unit
                 break
     body_start = meta[-1] + 1 if meta else region.body
     body = _read_between(units, lo, body_start, header)
+    for unit in under_title:
+        if not _take_meta_line(unit, header):
+            header.removed.append(Removal("navigation", unit.text))
     return header, body + units[body_start : region.end], region.end

@@ -113,9 +113,12 @@ def parse_line(line: str) -> MarkdownLine:
 
 @cache
 def _author_target() -> re.Pattern[str]:
-    """Link targets of author pages ("/author/jane-roe"), from the rule data."""
+    """Link targets of one author's page ("/author/jane-roe", "/profiles/jroe"), from the rule
+    data; an index ("/authors", "/profiles/") names nobody."""
     parts = load(BoilerplateFile).author_url_parts
-    return re.compile(r"/(?:" + "|".join(parts) + r")(?:[/?#.=~:-]|$)", re.IGNORECASE)
+    handles = "|".join(p for p in parts if p.startswith("@"))  # "/@jroe": the whole target
+    sections = "|".join(p for p in parts if not p.startswith("@"))
+    return re.compile(rf"/(?:(?:{handles})(?![\w.-])|(?:{sections})[/?#.=~:-]\w)", re.IGNORECASE)
 
 
 def author_links(text: str) -> tuple[str, ...]:

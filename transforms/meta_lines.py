@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from transforms.bylines import looks_like_byline, opens_with_by_word
-from transforms.dates import ParsedDate, find_date_in_line, parse_date_line
+from transforms.bylines import is_by_word, looks_like_byline, opens_with_by_word
+from transforms.dates import ParsedDate, find_date_in_line, is_relative_stamp, parse_date_line
 from transforms.lines import Unit, word_count
 
 META_MAX_WORDS = 30
@@ -32,6 +32,7 @@ class Meta:
 
 NOT_META = Meta()
 NAME_BESIDE_DATE_WORDS = 4  # "Jane Roe - 7 March 2024": a bare name beside a date is a byline
+JOINER_MAX_CHARS = 3  # "on", "le", "am": the word joining a name to the date after it
 
 
 @lru_cache(maxsize=4096)
@@ -55,6 +56,7 @@ def _read_meta(text: str, strong: bool, linked: bool) -> Meta:
     before, _, after = (_clean_part(part) for part in text.partition(printed))
     by_after = opens_with_by_word(after) and not opens_with_by_word(before)
     name = after if by_after else before or after
+    name = _from_inner_by_word(name) if name and not opens_with_by_word(name) else name
     if name and _signed_byline(name, signed=signed):
         return Meta(byline=name, date=date)
     beside = not (before and after) and word_count(name) <= NAME_BESIDE_DATE_WORDS
@@ -65,6 +67,16 @@ def _read_meta(text: str, strong: bool, linked: bool) -> Meta:
     return Meta(date=date)
 
 
+def _from_inner_by_word(text: str) -> str:
+    """The credit from a capitalised by-word inside the text on ("Jane Roe By Jane Roe on":
+    an author picture's name flattened before the byline), else the text."""
+    words = text.split()
+    for i in range(1, len(words)):
+        if words[i][:1].isupper() and is_by_word(words[i]):
+            return " ".join(words[i:])
+    return text
+
+
 def _signed_byline(text: str, *, signed: bool) -> bool:
     """A byline that says so: a "by" word or bold type or an author link; not a bare name."""
     prefixed = opens_with_by_word(text)
@@ -72,7 +84,11 @@ def _signed_byline(text: str, *, signed: bool) -> bool:
 
 
 def _clean_part(text: str) -> str:
-    return _SEPARATORS.sub(" ", text).strip(" |·•,-–—")
+    """A part beside the printed date, without separators and the short lower-case word that
+    joined it to the date ("By Jane Roe on", "Par Jean Dupont le")."""
+    text = _SEPARATORS.sub(" ", text).strip(" |·•,-–—")
+    head, _, last = text.rpartition(" ")
+    return head.rstrip(" ,") if head and last.islower() and len(last) <= JOINER_MAX_CHARS else text
 
 
 def _date_in(text: str, words: int) -> ParsedDate | None:
@@ -98,11 +114,12 @@ def is_meta_line(unit: Unit) -> bool:
 
 
 def name_beside_date(units: list[Unit], k: int) -> bool:
-    """A bare name on the line next to a date line ("* Jane Roe" over "* 7 March 2024")."""
+    """A bare name on the line next to a date line ("* Jane Roe" over "* 7 March 2024"), or
+    over a relative stamp ("Jane Roe" over "1 day ago")."""
     unit = units[k]
     if unit.words > NAME_BESIDE_DATE_WORDS or not looks_like_byline(unit.text, emphasised=True):
         return False
-    beside = (units[j] for j in (k - 1, k + 1) if 0 <= j < len(units))
-    return any(
-        (meta := read_meta(other)).date is not None and meta.byline is None for other in beside
-    )
+    beside = [units[j] for j in (k - 1, k + 1) if 0 <= j < len(units)]
+    if any((meta := read_meta(other)).date and meta.byline is None for other in beside):
+        return True
+    return k + 1 < len(units) and is_relative_stamp(units[k + 1].text)

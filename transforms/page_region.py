@@ -122,9 +122,11 @@ def is_headline(unit: Unit) -> bool:
 
 
 def _title_heading(unit: Unit) -> bool:
+    # A level-1 heading linked to the story's permalink or source is still the headline.
+    linked_h1 = unit.heading == 1 and unit.words >= TEXT_TITLE_MIN_WORDS
     return (
         bool(unit.heading)
-        and unit.link_share < MAX_LINK_SHARE
+        and (unit.link_share < MAX_LINK_SHARE or linked_h1)
         and not _boilerplate(unit)
         and not parse_date_line(unit.text)
     )
@@ -153,9 +155,10 @@ def _h1_anchor(units: list[Unit], prose: list[bool]) -> tuple[int, int] | None:
 
 
 def _sole_h1(units: list[Unit], body: int) -> int | None:
-    """The only level-1 heading of the file, when it lies above the body."""
+    """The only level-1 heading of the file (or its first copy), when it lies above the body."""
     found = [j for j, unit in enumerate(units) if unit.heading == 1 and _title_heading(unit)]
-    return found[0] if len(found) == 1 and found[0] < body else None
+    sole = len({units[j].text for j in found}) == 1
+    return found[0] if sole and found[0] < body else None
 
 
 def _meta_anchored(units: list[Unit], lo: int, body: int) -> int | None:
@@ -174,6 +177,21 @@ def _meta_anchored(units: list[Unit], lo: int, body: int) -> int | None:
             others += 1
             if others > ANCHOR_SKIP:
                 break
+    return None
+
+
+def _signed_headline(units: list[Unit], body: int) -> int | None:
+    """The nearest headline above the body standing over a "By ..." line, however far up: a
+    video or teaser strip may sit between the article's header and its text."""
+    for k in range(body - 1, 0, -1):
+        unit = units[k]
+        if unit.words > META_MAX_WORDS or not opens_with_by_word(unit.text):
+            continue
+        if not is_meta_line(unit):
+            continue
+        for j in range(k - 1, max(-1, k - 1 - ANCHOR_SKIP), -1):
+            if units[j].words >= TEXT_TITLE_MIN_WORDS and is_headline(units[j]):
+                return j
     return None
 
 
@@ -239,6 +257,8 @@ def locate_article(units: list[Unit], *, markdown: bool) -> Region | None:
             title = _markdown_title(units, anchor[0] if anchor else lo, body)
     if title is None:
         title = _text_title(units, lo, body, prose)
+    if title is None:
+        title = _signed_headline(units, body)
     kicker = None
     if title is not None and title > 0:
         before = units[title - 1]
@@ -248,6 +268,7 @@ def locate_article(units: list[Unit], *, markdown: bool) -> Region | None:
             and not before.image
             and not _boilerplate(before)
             and not looks_like_byline(before.text)
+            and not is_meta_line(before)  # a date line over the headline is no kicker
             and by_masthead(before.text) is None
         ):
             kicker = title - 1
@@ -304,12 +325,16 @@ def _prose_runs(
 
 def _comments_start(units: list[Unit], prose: list[bool]) -> int | None:
     """The comments heading under the article's first prose ("Comments", "12 responses to
-    ..."), or None; a link ("6 comments" in the header) only points at them."""
-    seen_prose = False
+    ..."), or None; a link ("6 comments" in the header) only points at them, and a bare
+    label ("comments") under a widget's sentence or two ("Your weather is set to ...") is page
+    chrome."""
+    prose_words = 0
     for i, unit in enumerate(units):
-        seen_prose = seen_prose or prose[i]
+        prose_words += unit.words if prose[i] else 0
         short = unit.words <= COMMENTS_MAX_WORDS and unit.link_share < MAX_LINK_SHARE
-        if seen_prose and short and _comments_heading(unit.text):
+        bare = not unit.heading and unit.words <= SHORT_WORDS
+        enough = prose_words >= (TERMINABLE_WORDS if bare else 1)
+        if enough and short and _comments_heading(unit.text):
             return i
     return None
 
