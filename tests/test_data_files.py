@@ -8,12 +8,12 @@ from importlib import resources
 from typing import Any
 
 import pytest
-from pydantic import BaseModel
 
 from transforms.data_files import DataFileError, load, profile_names, profiles, validate
 from transforms.data_models import (
     BoilerplateFile,
     BylinesFile,
+    DataFile,
     DatesFile,
     EntityAliasesFile,
     EntityRulesFile,
@@ -24,7 +24,7 @@ from transforms.data_models import (
 )
 
 # (model, file, path to the dict holding the key, key, its misspelling)
-TYPOS: list[tuple[type[BaseModel], str, tuple[str | int, ...], str, str]] = [
+TYPOS: list[tuple[type[DataFile], str, tuple[str | int, ...], str, str]] = [
     (BoilerplateFile, "boilerplate.json", ("line_rules", 0), "pattern", "patern"),
     (BoilerplateFile, "boilerplate.json", ("block_rules", 0), "max_lines", "maxlines"),
     (HtmlRulesFile, "html_rules.json", ("blocks", 0), "class_tokens", "class_token"),
@@ -44,7 +44,7 @@ def _data(name: str) -> Any:
 
 def test_every_data_file_and_profile_is_valid() -> None:
     models = [m for m, *_ in TYPOS if m is not ProfileFile]
-    assert {m.file for m in models} == {  # type: ignore[attr-defined]
+    assert {m.file for m in models} == {
         p.name for p in resources.files("transforms").joinpath("data").iterdir() if p.is_file()
     }
     for model in models:
@@ -54,7 +54,7 @@ def test_every_data_file_and_profile_is_valid() -> None:
 
 @pytest.mark.parametrize(("model", "name", "path", "key", "typo"), TYPOS)
 def test_a_misspelt_key_fails_with_the_file_and_the_key_named(
-    model: type[BaseModel], name: str, path: tuple[str | int, ...], key: str, typo: str
+    model: type[DataFile], name: str, path: tuple[str | int, ...], key: str, typo: str
 ) -> None:
     data = copy.deepcopy(_data(name))
     holder = data

@@ -10,9 +10,10 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from transforms.data_models import ProfileFile
+from transforms.data_models import DataFile, ProfileFile
 
 Model = TypeVar("Model", bound=BaseModel)
+File = TypeVar("File", bound=DataFile)
 
 
 class DataFileError(ValueError):
@@ -36,10 +37,9 @@ def validate(model: type[Model], data: Any, name: str) -> Model:
 
 
 @cache
-def load(model: type[Model]) -> Model:
+def load(model: type[File]) -> File:
     """The validated contents of the data file ``model`` describes (``model.file``)."""
-    name: str = model.file  # type: ignore[attr-defined]
-    return validate(model, _read(name), name)
+    return validate(model, _read(model.file), model.file)
 
 
 @cache

@@ -15,7 +15,9 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class _File(_Strict):
+class DataFile(_Strict):
+    """One JSON file under ``transforms/data``."""
+
     file: ClassVar[str]  # the path under transforms/data
     doc: str = Field("", alias="_doc")
 
@@ -42,7 +44,7 @@ class BlockRuleEntry(_Strict):
     why: str = ""
 
 
-class BoilerplateFile(_File):
+class BoilerplateFile(DataFile):
     """``boilerplate.json``: generic text and Markdown rules."""
 
     file: ClassVar[str] = "boilerplate.json"
@@ -62,7 +64,7 @@ class HtmlBlockEntry(_Strict):
     class_tokens: list[str]
 
 
-class HtmlRulesFile(_File):
+class HtmlRulesFile(DataFile):
     """``html_rules.json``: HTML paragraph rules and page blocks."""
 
     file: ClassVar[str] = "html_rules.json"
@@ -85,7 +87,7 @@ class BylineLanguage(_Strict):
     roles: list[str]
 
 
-class BylinesFile(_File):
+class BylinesFile(DataFile):
     """``bylines.json``: byline vocabulary."""
 
     file: ClassVar[str] = "bylines.json"
@@ -107,7 +109,7 @@ class DateLabels(_Strict):
     updated: list[str]
 
 
-class DatesFile(_File):
+class DatesFile(DataFile):
     """``dates.json``: date vocabulary beside dateparser's own."""
 
     file: ClassVar[str] = "dates.json"
@@ -124,7 +126,7 @@ class EntityEntry(_Strict):
     aliases: list[str]
 
 
-class EntityAliasesFile(_File):
+class EntityAliasesFile(DataFile):
     """``entity_aliases.json``: canonical entity names and their spellings."""
 
     file: ClassVar[str] = "entity_aliases.json"
@@ -132,7 +134,7 @@ class EntityAliasesFile(_File):
     entities: dict[str, EntityEntry]
 
 
-class EntityRulesFile(_File):
+class EntityRulesFile(DataFile):
     """``entity_rules.json``: words that clean raw NER mentions."""
 
     file: ClassVar[str] = "entity_rules.json"
@@ -145,7 +147,7 @@ class EntityRulesFile(_File):
     credit_markers: list[str]
 
 
-class LanguagesFile(_File):
+class LanguagesFile(DataFile):
     """``languages.json``: the codes language guessing may answer."""
 
     file: ClassVar[str] = "languages.json"
@@ -161,7 +163,7 @@ class OutletEntry(_Strict):
     mastheads: list[str]
 
 
-class OutletsFile(_File):
+class OutletsFile(DataFile):
     """``outlets.json``: the outlet registry."""
 
     file: ClassVar[str] = "outlets.json"
@@ -169,7 +171,7 @@ class OutletsFile(_File):
     outlets: list[OutletEntry]
 
 
-class ProfileFile(_File):
+class ProfileFile(DataFile):
     """``profiles/<outlet>.json``: what belongs to one outlet only."""
 
     file: ClassVar[str] = "profiles"
