@@ -150,9 +150,10 @@ def _project() -> Callable[[str], str | None]:
 
 
 def _news_languages() -> list[str]:
-    from transforms.data_files import load_json
+    from transforms.data_files import load
+    from transforms.data_models import LanguagesFile
 
-    return load_json("languages.json")["languages"]
+    return load(LanguagesFile).languages
 
 
 CANDIDATES: dict[str, Callable[[], Callable[[str], str | None]]] = {

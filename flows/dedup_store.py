@@ -20,7 +20,6 @@ from transforms.dedup import (
     STORY_WINDOW_DAYS,
     band_keys,
     publication_span,
-    signature,
 )
 from transforms.entities import ENTITY_TYPES
 from transforms.record import Article
@@ -49,7 +48,7 @@ STORY_QUERY_ENTITIES = 5  # an article's top entities used to look for its story
 
 def dedup_fields(article: Article) -> dict[str, Any]:
     """Fields the article document needs beyond ``Article.to_dict()``: its LSH band keys."""
-    return {"lsh_bands": band_keys(article.minhash or signature(article.body))}
+    return {"lsh_bands": band_keys(article.minhash)}
 
 
 def fetch_candidates(

@@ -16,7 +16,7 @@ from typing import Any
 from flows.sources import RawFile, SourceFile, printable, read_file
 from transforms.clean import clean_document
 from transforms.entities import enrich_entities
-from transforms.record import Article
+from transforms.record import Article, RecordWarning, WarningCode
 
 log = logging.getLogger(__name__)
 
@@ -29,9 +29,11 @@ def clean_raw(raw: RawFile, max_bytes: int) -> Article:
     article = clean_document(raw.data, raw.uri)
     article.source = printable(raw.uri)  # the id keeps the real bytes of an undecodable name
     if raw.error:
-        article.warnings.append(f"skipped: {raw.error}")
+        article.warnings.append(RecordWarning(WarningCode.UNREADABLE, raw.error))
     elif raw.truncated:
-        article.warnings.append(f"truncated: file larger than {max_bytes} bytes")
+        article.warnings.append(
+            RecordWarning(WarningCode.TRUNCATED, f"file larger than {max_bytes} bytes")
+        )
     return article
 
 
@@ -52,7 +54,8 @@ def enrich(articles: list[Article], models: Mapping[str, str]) -> None:
             mentions = found[position] if found else extract_mentions([article], models=models)[0]
             enrich_entities(article, mentions)
         except Exception as exc:
-            article.warnings.append(f"ner failed: {type(exc).__name__}: {exc}"[:500])
+            detail = f"{type(exc).__name__}: {exc}"
+            article.warnings.append(RecordWarning(WarningCode.NER_FAILED, detail))
 
 
 def enriched_record(article: Article) -> dict[str, Any]:

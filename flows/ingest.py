@@ -60,7 +60,7 @@ from flows.task_runner import build_task_runner, share_api_with_workers
 from transforms.clean import document_id
 from transforms.dedup import assign_groups, signature
 from transforms.entities import enrich_entities
-from transforms.record import Article
+from transforms.record import UNUSABLE_INPUT, Article
 
 PIPELINE_VERSION = "2"  # bump when cleaning or enrichment changes what documents contain
 
@@ -140,7 +140,7 @@ def _indexed_hashes(es: Elasticsearch, alias: str, ids: list[str]) -> dict[str, 
 
 def _nothing_to_index(article: Article) -> str | None:
     """The reason a cleaned file holds nothing to index (binary, empty), else None."""
-    unusable = [w for w in article.warnings if w.startswith("skipped:") or w == "empty input"]
+    unusable = article.has_warning(*UNUSABLE_INPUT)
     return "; ".join(article.warnings) if unusable and not article.paragraphs else None
 
 

@@ -30,7 +30,7 @@ from spacy.language import Language
 from thinc.api import NumpyOps
 
 from transforms.entities import RawMention, entity_sources
-from transforms.record import Article
+from transforms.record import Article, RecordWarning, WarningCode
 
 log = logging.getLogger(__name__)
 
@@ -228,9 +228,8 @@ def extract_mentions(
         texts = [t for t in dict.fromkeys(t for texts in of_model for t in texts) if t]
         found[model] = _read(texts, model, batch_size, cache)
     for article, model in zip(articles, chosen, strict=True):
-        skipped = f"no NER model for language {article.language}: entity facets skipped"
-        if model is None and skipped not in article.warnings:
-            article.warnings.append(skipped)
+        if model is None and not article.has_warning(WarningCode.NO_NER_MODEL):
+            article.warnings.append(RecordWarning(WarningCode.NO_NER_MODEL, str(article.language)))
     return [
         [list(found[model].get(text, ())) if model else [] for text in texts]
         for texts, model in zip(sources, chosen, strict=True)

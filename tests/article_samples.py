@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import replace
 
-from transforms.record import Article, Outlet, Paragraph, Removal
+from transforms.record import Article, Outlet, Paragraph, RecordWarning, Removal
 
 LEDGER = Outlet("northern-ledger", "Northern Ledger", "ledger.example")
 LANTERN = Outlet("daily-lantern", "Daily Lantern", "lantern.example")
@@ -52,7 +52,7 @@ def make_article(
         body=body,
         word_count=len(body.split()),
         removed=[Removal("caption", "A picture of the scene."), Removal("newsletter", "Sign up")],
-        warnings=["no_byline"] if not authors else [],
+        warnings=[RecordWarning.read("no_byline")] if not authors else [],
         entities=entities,
         entity_mentions=[
             {"text": name, "type": kind} for kind, names in entities.items() for name in names

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from flows.ner import extract_mentions
 from transforms.clean import clean_document
+from transforms.dedup import signature
 from transforms.entities import enrich_entities
 from transforms.record import Article, Paragraph
 
@@ -31,16 +32,18 @@ def _enriched_seeds() -> tuple[Article, ...]:
     articles = [clean_document(p.read_bytes(), p.name) for p in sorted(SEEDS.iterdir())]
     for article, mentions in zip(articles, extract_mentions(articles), strict=True):
         enrich_entities(article, mentions)
+        article.minhash = signature(article.body)
     return tuple(articles)
 
 
 def enriched_seeds() -> list[Article]:
-    """Fresh copies of the five seed articles, cleaned and with entities."""
+    """Fresh copies of the five seed articles, cleaned, with entities and MinHash (as the
+    enrich stage leaves them)."""
     return copy.deepcopy(list(_enriched_seeds()))
 
 
 def transfer_article() -> Article:
-    """The unrelated article, with entities from the real NER."""
+    """The unrelated article, with entities from the real NER and its MinHash."""
     body = "\n\n".join(TRANSFER_PARAGRAPHS)
     article = Article(
         id="f00tba11",
@@ -52,4 +55,5 @@ def transfer_article() -> Article:
         body=body,
     )
     enrich_entities(article, extract_mentions([article])[0])
+    article.minhash = signature(article.body)
     return article

@@ -37,13 +37,13 @@ def kinds(result) -> dict[str, list[str]]:
 
 def test_sample_page() -> None:
     result = extract_html(SAMPLE.read_text("utf-8"))
-    assert result.title == "Harbourside council backs £4m flood budget after late-night vote"
-    assert result.site_name == "The Regional Courier"
-    assert result.url == "https://www.regionalcourier.example/news/harbourside-flood-budget"
-    assert result.published_at == "2024-11-11T00:01:00+00:00"
-    assert (result.published_precision, result.date_source) == ("minute", "html_meta")
-    assert result.byline == "Priya Natarajan"
-    assert result.language == "en"
+    assert result.meta.title == "Harbourside council backs £4m flood budget after late-night vote"
+    assert result.meta.site_name == "The Regional Courier"
+    assert result.meta.url == "https://www.regionalcourier.example/news/harbourside-flood-budget"
+    assert result.meta.published_at == "2024-11-11T00:01:00+00:00"
+    assert (result.meta.published_precision, result.meta.date_source) == ("minute", "html_meta")
+    assert result.meta.byline == "Priya Natarajan"
+    assert result.meta.language == "en"
     assert result.paragraphs[0].text.startswith("Harbourside's councillors approved")
     assert result.paragraphs[0].section is None
     assert result.paragraphs[2].section == "Residents fill the gallery"
@@ -82,26 +82,30 @@ def test_subheadings_become_sections() -> None:
 )
 def test_date_from_meta(meta: str, iso: str, precision: str) -> None:
     result = extract_html(page(meta))
-    assert (result.published_at, result.published_precision) == (iso, precision)
-    assert result.date_source == "html_meta"
+    assert (result.meta.published_at, result.meta.published_precision) == (iso, precision)
+    assert result.meta.date_source == "html_meta"
 
 
 def test_no_date_is_none_with_warning() -> None:
     result = extract_html(page())
-    assert result.published_at is None and result.published_precision is None
+    assert result.meta.published_at is None and result.meta.published_precision is None
     assert any("date" in w for w in result.warnings)
 
 
 def test_canonical_url_wins_over_given_url() -> None:
     head = '<link rel="canonical" href="https://example.org/a"><meta property="og:url" content="https://x.org/b">'
-    assert extract_html(page(head), url="https://mirror.example/a").url == "https://example.org/a"
-    assert extract_html(page(), url="https://mirror.example/a").url == "https://mirror.example/a"
+    assert (
+        extract_html(page(head), url="https://mirror.example/a").meta.url == "https://example.org/a"
+    )
+    assert (
+        extract_html(page(), url="https://mirror.example/a").meta.url == "https://mirror.example/a"
+    )
 
 
 def test_site_name_and_title_not_in_body() -> None:
     head = '<meta property="og:site_name" content="Harbour Post"><title>Wall vote</title>'
     result = extract_html(page(head, "<h1>Quay wall vote passes</h1>" + BODY))
-    assert result.site_name == "Harbour Post"
+    assert result.meta.site_name == "Harbour Post"
     assert all(p.text != "Quay wall vote passes" for p in result.paragraphs)
 
 

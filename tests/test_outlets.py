@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from transforms.data_files import load_json, profiles
+from transforms.data_files import load, profiles
+from transforms.data_models import OutletEntry, OutletsFile
 from transforms.outlets import (
     OutletSignals,
     by_credit,
@@ -17,7 +18,7 @@ from transforms.outlets import (
     unlisted_outlet,
 )
 from transforms.record import Outlet
-from transforms.rules import line_rules
+from transforms.rules import outlet_line_rules
 
 REQUIRED = {
     "independent",
@@ -31,24 +32,23 @@ REQUIRED = {
 }
 
 
-def _registry() -> list[dict]:
-    return load_json("outlets.json")["outlets"]
+def _registry() -> list[OutletEntry]:
+    return load(OutletsFile).outlets
 
 
 def test_registry_has_the_required_outlets_and_unique_keys() -> None:
-    ids = [o["id"] for o in _registry()]
-    domains = [d for o in _registry() for d in o["domains"]]
+    ids = [o.id for o in _registry()]
+    domains = [d for o in _registry() for d in o.domains]
     assert set(ids) >= REQUIRED
     assert len(ids) == len(set(ids)) and len(domains) == len(set(domains))
 
 
 def test_every_profile_belongs_to_a_registered_outlet_and_its_rules_load() -> None:
-    ids = {o["id"] for o in _registry()}
-    loaded = {rule.outlet for rule in line_rules()}
+    ids = {o.id for o in _registry()}
+    loaded = outlet_line_rules()
     for profile in profiles():
-        assert profile["outlet"] in ids
-        if profile.get("line_rules"):
-            assert profile["outlet"] in loaded
+        assert profile.outlet in ids
+        assert len(loaded[profile.outlet]) == len(profile.line_rules)
 
 
 @pytest.mark.parametrize(

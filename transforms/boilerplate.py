@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from transforms.lines import TERMINAL, Unit
-from transforms.record import Removal
-from transforms.rules import BlockRule, match_block_start, match_line
+from transforms.record import Paragraph, Removal
+from transforms.rules import BlockRule, match_block_start, match_line, match_outlet_line
 
 BODY_MIN_WORDS = 20
 BLOCK_HEAD_MAX_WORDS = 10
@@ -55,4 +55,19 @@ def remove_boilerplate(units: list[Unit]) -> tuple[list[Unit], list[Removal]]:
         else:
             kept.append(units[i])
         i += 1
+    return kept, removed
+
+
+def remove_outlet_lines(
+    paragraphs: list[Paragraph], outlet: str
+) -> tuple[list[Paragraph], list[Removal]]:
+    """Drop the paragraphs a line rule of ``outlet``'s own profile matches."""
+    kept: list[Paragraph] = []
+    removed: list[Removal] = []
+    for paragraph in paragraphs:
+        rule = match_outlet_line(paragraph.text, outlet)
+        if rule:
+            removed.append(Removal(rule.kind, paragraph.text))
+        else:
+            kept.append(paragraph)
     return kept, removed

@@ -31,7 +31,8 @@ from functools import cache, lru_cache
 from nameparser import HumanName
 from nameparser.config import CONSTANTS
 
-from transforms.data_files import compile_pattern, load_json
+from transforms.data_files import compile_pattern, load
+from transforms.data_models import BylinesFile
 from transforms.dates import stamp_start
 from transforms.markdown import strip_inline
 
@@ -185,34 +186,36 @@ def _alternation(words: Iterable[str]) -> str:
 
 @cache
 def _shared() -> _Shared:
-    data = load_json("bylines.json")
+    data = load(BylinesFile)
     return _Shared(
         agencies={
             spelling.lower(): canonical
-            for canonical, spellings in data["agencies"].items()
+            for canonical, spellings in data.agencies.items()
             for spelling in spellings
         },
-        staff=compile_pattern("|".join(f"(?:{p})" for p in data["staff_credits"]), "i"),
-        honorifics=frozenset(data["honorifics"]),
-        dotted_honorifics=frozenset(data["dotted_honorifics"]),
-        particles=frozenset(data["name_particles"]),
-        not_name=frozenset(data["not_name_words"]),
-        cjk_org_suffixes=tuple(data["cjk_org_suffixes"]),
-        ambiguous_prefixes=frozenset(data["ambiguous_prefixes"]),
+        staff=compile_pattern("|".join(f"(?:{p})" for p in data.staff_credits), "i"),
+        honorifics=frozenset(data.honorifics),
+        dotted_honorifics=frozenset(data.dotted_honorifics),
+        particles=frozenset(data.name_particles),
+        not_name=frozenset(data.not_name_words),
+        cjk_org_suffixes=tuple(data.cjk_org_suffixes),
+        ambiguous_prefixes=frozenset(data.ambiguous_prefixes),
     )
 
 
 def _vocabulary(language: str | None) -> _Vocabulary:
     """The patterns for a language tag ("de", "pt-BR"); every language for None or unknown."""
-    data = load_json("bylines.json")
+    data = load(BylinesFile)
     code = (language or "").lower().replace("_", "-").split("-")[0]
-    code = data["language_aliases"].get(code, code)
-    return _compile_vocabulary(code if code in data["languages"] else "")
+    code = data.language_aliases.get(code, code)
+    return _compile_vocabulary(code if code in data.languages else "")
 
 
 @cache
 def _compile_vocabulary(code: str) -> _Vocabulary:
-    table: dict[str, dict[str, list[str]]] = load_json("bylines.json")["languages"]
+    table = {
+        lang: entry.model_dump(by_alias=True) for lang, entry in load(BylinesFile).languages.items()
+    }
     chosen = [table[code], table["en"]] if code in table else list(table.values())
 
     def words(*keys: str) -> list[str]:

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from urllib.parse import urlsplit, urlunsplit
 
-from transforms.boilerplate import remove_boilerplate
+from transforms.boilerplate import remove_boilerplate, remove_outlet_lines
 from transforms.bylines import parse_byline
 from transforms.dates import Dateline, ParsedDate, parse_date_line, parse_iso, split_dateline
 from transforms.decode import decode_bytes, strip_controls
@@ -20,14 +20,14 @@ from transforms.language import guess_language, language_code
 from transforms.lines import Unit, split_lines
 from transforms.markdown import looks_like_markdown, normalise_space
 from transforms.outlets import OutletSignals, domain_label, registrable_domain, resolve_outlet
-from transforms.record import Article, Paragraph, Removal
+from transforms.record import Article, Paragraph, RecordWarning, Removal, WarningCode
 from transforms.site_links import site_of_links
 from transforms.structure import build_paragraphs
 from transforms.titles import Candidate, pick_headline
 
 MAX_TEXT_CHARS = 2_000_000
 LANGUAGE_SAMPLE_PARAGRAPHS = 12
-NO_DATE = "no publication date found"
+NO_DATE = RecordWarning(WarningCode.NO_DATE)
 _EXTENSIONS = {
     ".html": "html",
     ".htm": "html",
@@ -88,25 +88,28 @@ def clean_document(raw: bytes, source: str, *, url: str | None = None) -> Articl
     )
     decoded = decode_bytes(raw)
     article.warnings += decoded.warnings
-    if decoded.skipped or not decoded.text.strip():
-        if not decoded.skipped and "empty input" not in article.warnings:
-            article.warnings.append("empty input")
+    if not decoded.text.strip():
+        if not article.has_warning(WarningCode.EMPTY_INPUT, WarningCode.BINARY_INPUT):
+            article.warnings.append(RecordWarning(WarningCode.EMPTY_INPUT))
         return article
     text, controls = strip_controls(decoded.text)
     if controls:
-        article.warnings.append(f"removed {controls} control character(s)")
+        article.warnings.append(RecordWarning(WarningCode.CONTROL_CHARACTERS, str(controls)))
     if len(text) > MAX_TEXT_CHARS:
         cut = text.rfind("\n", MAX_TEXT_CHARS // 2, MAX_TEXT_CHARS)
         text = text[: cut if cut > 0 else MAX_TEXT_CHARS]
         article.warnings.append(
-            f"truncated: processed the first {len(text)} of {len(decoded.text)} characters"
+            RecordWarning(
+                WarningCode.TRUNCATED,
+                f"processed the first {len(text)} of {len(decoded.text)} characters",
+            )
         )
     article.format = detect_format(text, source)
     if article.format == "html":
-        signals, dateline = _clean_html(text, article)
+        claims = _clean_html(text, article)
     else:
-        signals, dateline = _clean_lines(text, article, markdown=article.format == "markdown")
-    _finish(article, signals, dateline)
+        claims = _clean_lines(text, article, markdown=article.format == "markdown")
+    _finish(article, claims)
     return article
 
 
@@ -164,9 +167,9 @@ def _domain_label(url: str | None) -> str | None:
     return domain_label(domain) if domain else None
 
 
-def _clean_lines(
-    text: str, article: Article, *, markdown: bool
-) -> tuple[OutletSignals, Dateline | None]:
+def _clean_lines(text: str, article: Article, *, markdown: bool) -> OutletSignals:
+    """Clean a text or Markdown file into ``article``; returns what the page says of its
+    publisher (``_finish`` adds the signals both formats share)."""
     front, text = split_front_matter(text)
     text, inline_removed = strip_inline_html(text)
     units, blank = split_lines(text, markdown=markdown)
@@ -202,19 +205,14 @@ def _clean_lines(
         None,
     )
     linked_domain, linked_name = site_of_links(text) or (None, None)
-    signals = OutletSignals(
+    return OutletSignals(
         footer=footer,
-        url=article.url,
         site_name=front.site_name if front else None,
         title_site=headline.site,
-        copyright=_copyright(article),
         masthead=header.masthead,
-        byline_org=article.byline_org,
-        newsletter=" ".join(r.text for r in article.removed if r.kind == "newsletter") or None,
         linked_domain=linked_domain,
         linked_name=linked_name,
     )
-    return signals, _take_dateline(article)
 
 
 def _apply_front_matter(article: Article, front: FrontMatter) -> None:
@@ -231,55 +229,55 @@ def _apply_front_matter(article: Article, front: FrontMatter) -> None:
     _set_date(article, date, "front_matter")
 
 
-def _clean_html(text: str, article: Article) -> tuple[OutletSignals, Dateline | None]:
+def _clean_html(text: str, article: Article) -> OutletSignals:
+    """Clean an HTML page into ``article``; returns what the page says of its publisher."""
     # Imported here so that text and Markdown runs never pay for loading trafilatura.
     from transforms.html_extract import extract_html
 
     result = extract_html(text, url=article.url)
+    meta = result.meta
     units = [Unit(normalise_space(p.text), section=p.section) for p in result.paragraphs]
     kept, boilerplate = remove_boilerplate(units)
     article.paragraphs = [Paragraph(u.text, u.section) for u in kept]
     article.removed = [*result.removed, *boilerplate]
     article.warnings += result.warnings
-    article.title, article.standfirst, article.section = (
-        result.title,
-        result.standfirst,
-        result.section,
+    article.title, article.standfirst, article.section = meta.title, meta.description, meta.section
+    article.url = meta.url or article.url
+    article.language = _language(article, meta.language)
+    outlet_names = [meta.site_name, meta.publisher, meta.title_site, _domain_label(article.url)]
+    _apply_byline(article, meta.byline, outlet_names)
+    meta_date = parse_iso(meta.published_at) if meta.published_at else None
+    if meta_date and meta.published_precision in ("day", "month"):
+        meta_date = ParsedDate(meta_date.iso, meta.published_precision)
+    _set_date(article, meta_date, meta.date_source or "html_meta")
+    article.byline_org = article.byline_org or meta.byline_org
+    return OutletSignals(
+        site_name=meta.site_name, publisher=meta.publisher, title_site=meta.title_site
     )
-    article.url = result.url or article.url
-    article.language = _language(article, result.language)
-    outlet_names = [
-        result.site_name,
-        result.publisher,
-        result.title_site,
-        _domain_label(article.url),
-    ]
-    _apply_byline(article, result.byline, outlet_names)
-    meta_date = parse_iso(result.published_at) if result.published_at else None
-    if meta_date and result.published_precision in ("day", "month"):
-        meta_date = ParsedDate(meta_date.iso, result.published_precision)
-    _set_date(article, meta_date, result.date_source or "html_meta")
-    article.byline_org = article.byline_org or result.byline_org
-    signals = OutletSignals(
-        url=article.url,
-        site_name=result.site_name,
-        publisher=result.publisher,
-        title_site=result.title_site,
-        copyright=_copyright(article),
-        byline_org=article.byline_org,
-        newsletter=" ".join(r.text for r in article.removed if r.kind == "newsletter") or None,
-    )
-    return signals, _take_dateline(article)
 
 
-def _finish(article: Article, signals: OutletSignals, dateline: Dateline | None) -> None:
+def _finish(article: Article, claims: OutletSignals) -> None:
+    """Dateline, outlet (``claims`` completed with what every format shows), the outlet's own
+    line rules, body and word count."""
+    byline_org = article.byline_org  # before a dateline agency may fill it: that one is a wire
+    dateline = _take_dateline(article)
     if dateline is not None:
         _set_date(article, dateline.date, "dateline")
-        signals = replace(signals, wire=dateline.org)
+    signals = replace(
+        claims,
+        url=article.url,
+        copyright=_copyright(article),
+        byline_org=byline_org,
+        newsletter=" ".join(r.text for r in article.removed if r.kind == "newsletter") or None,
+        wire=dateline.org if dateline else None,
+    )
     if article.published_at is None:
         article.warnings.append(NO_DATE)
     article.outlet = resolve_outlet(signals)
+    if article.outlet is not None:
+        article.paragraphs, removed = remove_outlet_lines(article.paragraphs, article.outlet.id)
+        article.removed += removed
     article.body = "\n\n".join(p.text for p in article.paragraphs)
     article.word_count = len(article.body.split())
     if not article.paragraphs:
-        article.warnings.append("no body text left after cleaning")
+        article.warnings.append(RecordWarning(WarningCode.NO_BODY))

@@ -1,4 +1,4 @@
-"""Read the JSON rule and registry files shipped in ``transforms/data``."""
+"""Read and validate the JSON rule and registry files shipped in ``transforms/data``."""
 
 from __future__ import annotations
 
@@ -6,13 +6,40 @@ import json
 import re
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from transforms.data_models import DataFile, ProfileFile
+
+Model = TypeVar("Model", bound=BaseModel)
+File = TypeVar("File", bound=DataFile)
+
+
+class DataFileError(ValueError):
+    """A data file that does not match its schema; the message names the file and the keys."""
+
+
+def _read(name: str) -> Any:
+    return json.loads(resources.files("transforms").joinpath("data", name).read_text("utf-8"))
+
+
+def validate(model: type[Model], data: Any, name: str) -> Model:
+    """``data`` as ``model``; a ``DataFileError`` naming ``name`` and each bad key otherwise."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in e['loc']) or '(top level)'}: {e['msg']}"
+            for e in error.errors()
+        )
+        raise DataFileError(f"transforms/data/{name}: {problems}") from None
 
 
 @cache
-def load_json(name: str) -> Any:
-    """Parse ``transforms/data/<name>``, e.g. ``"outlets.json"`` or ``"profiles/x.json"``."""
-    return json.loads(resources.files("transforms").joinpath("data", name).read_text("utf-8"))
+def load(model: type[File]) -> File:
+    """The validated contents of the data file ``model`` describes (``model.file``)."""
+    return validate(model, _read(model.file), model.file)
 
 
 @cache
@@ -22,9 +49,13 @@ def profile_names() -> tuple[str, ...]:
     return tuple(sorted(p.name for p in folder.iterdir() if p.name.endswith(".json")))
 
 
-def profiles() -> list[dict[str, Any]]:
-    """Every outlet profile."""
-    return [load_json(f"profiles/{name}") for name in profile_names()]
+@cache
+def profiles() -> tuple[ProfileFile, ...]:
+    """Every outlet profile, validated."""
+    return tuple(
+        validate(ProfileFile, _read(f"profiles/{name}"), f"profiles/{name}")
+        for name in profile_names()
+    )
 
 
 def compile_pattern(pattern: str, flags: str = "") -> re.Pattern[str]:

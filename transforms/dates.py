@@ -36,7 +36,8 @@ from functools import cache, lru_cache
 
 from dateparser.date import DateDataParser
 
-from transforms.data_files import load_json
+from transforms.data_files import load
+from transforms.data_models import DatesFile
 from transforms.record import Precision
 
 MAX_WORDS = 25  # longer lines are text, not date or byline lines
@@ -145,7 +146,7 @@ _RANK = {"published": 0, None: 1, "updated": 2}
 
 @cache
 def _vocabulary() -> dict:
-    return load_json("dates.json")
+    return load(DatesFile).model_dump(exclude={"doc"})
 
 
 def _fold(word: str) -> str:

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 import charset_normalizer
 
+from transforms.record import RecordWarning, WarningCode
+
 GZIP_MAGIC = b"\x1f\x8b"
 MAX_GUNZIP_BYTES = 50 * 1024 * 1024
 _SNIFF_BYTES = 8192
@@ -27,26 +29,29 @@ _BOMS = (
 
 @dataclass(slots=True)
 class Decoded:
-    """Decoded text, or a skip reason when the bytes are not text."""
+    """Decoded text; empty, with a warning saying why, when the bytes are not text."""
 
     text: str = ""
     encoding: str | None = None
-    skipped: str | None = None
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[RecordWarning] = field(default_factory=list)
 
 
-def gunzip(raw: bytes, limit: int = MAX_GUNZIP_BYTES) -> tuple[bytes, list[str]]:
+def gunzip(raw: bytes, limit: int = MAX_GUNZIP_BYTES) -> tuple[bytes, list[RecordWarning]]:
     """Decompress at most ``limit`` bytes; truncated or capped streams keep what was recovered."""
     inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
     try:
         out = inflater.decompress(raw, limit)
     except zlib.error as exc:
-        return b"", [f"gzip: corrupt stream ({exc}); nothing recovered"]
+        return b"", [_gzip(f"corrupt stream ({exc}); nothing recovered")]
     if len(out) >= limit and (inflater.unconsumed_tail or not inflater.eof):
-        return out, [f"gzip: output capped at {limit} bytes (possible decompression bomb)"]
+        return out, [_gzip(f"output capped at {limit} bytes (possible decompression bomb)")]
     if not inflater.eof:
-        return out, [f"gzip: truncated stream; kept the {len(out)} bytes recovered"]
+        return out, [_gzip(f"truncated stream; kept the {len(out)} bytes recovered")]
     return out, []
+
+
+def _gzip(detail: str) -> RecordWarning:
+    return RecordWarning(WarningCode.GZIP, detail)
 
 
 def strip_controls(text: str) -> tuple[str, int]:
@@ -72,17 +77,17 @@ def decode_bytes(raw: bytes) -> Decoded:
     are read directly; other bytes go through charset-normalizer (cp1252 and friends); bytes
     that still do not decode are replaced, with a warning. NUL or control-heavy input is skipped.
     """
-    warnings: list[str] = []
+    warnings: list[RecordWarning] = []
     if raw.startswith(GZIP_MAGIC):
         raw, warnings = gunzip(raw)
     if not raw.strip():
-        return Decoded(warnings=[*warnings, "empty input"])
+        return Decoded(warnings=[*warnings, RecordWarning(WarningCode.EMPTY_INPUT)])
     for bom, encoding in _BOMS:
         if raw.startswith(bom):
             text = raw[len(bom) :].decode(encoding, errors="replace")
             return Decoded(text, encoding, warnings=warnings)
     if _looks_binary(raw[:_SNIFF_BYTES]):
-        return Decoded(skipped="binary", warnings=[*warnings, "skipped: binary input"])
+        return Decoded(warnings=[*warnings, RecordWarning(WarningCode.BINARY_INPUT)])
     try:
         return Decoded(raw.decode("utf-8"), "utf-8", warnings=warnings)
     except UnicodeDecodeError:
@@ -90,10 +95,10 @@ def decode_bytes(raw: bytes) -> Decoded:
     lenient = raw.decode("utf-8", errors="replace")
     bad = lenient.count("\ufffd")
     if sum(ord(c) > 127 for c in lenient) - bad > bad:
-        warnings.append(f"invalid UTF-8: {bad} undecodable sequence(s) replaced")
+        warnings.append(RecordWarning(WarningCode.INVALID_UTF8, str(bad)))
         return Decoded(lenient, "utf-8", warnings=warnings)
     encoding = _legacy_encoding(raw)
-    warnings.append(f"decoded as {encoding} (not valid UTF-8)")
+    warnings.append(RecordWarning(WarningCode.LEGACY_ENCODING, encoding))
     return Decoded(raw.decode(encoding, errors="replace"), encoding, warnings=warnings)
 
 

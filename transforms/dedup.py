@@ -178,15 +178,13 @@ class _Node:
 
 
 def assign_groups(new_articles: Sequence[Article], candidates: Iterable[dict[str, Any]]) -> None:
-    """Set ``minhash`` (when empty), ``duplicate_of`` and ``story_id`` of the new articles.
+    """Set ``duplicate_of`` and ``story_id`` of the new articles (whose ``minhash`` the enrich
+    stage has set: ``signature(body)``, computed once per article).
 
     ``candidates`` are indexed records (``id``, ``minhash``, ``entity_mentions`` or ``entities``,
     ``story_id``, ``duplicate_of``, optional ``published_at``/``published_precision``); they are
     never changed. The result depends only on the inputs, not on their order.
     """
-    for article in new_articles:
-        if not article.minhash:
-            article.minhash = signature(article.body)
     new_ids = {a.id for a in new_articles}
     nodes = sorted(
         [_article_node(a) for a in new_articles]

@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from transforms.data_files import load_json
+from transforms.data_files import load
+from transforms.data_models import EntityAliasesFile, EntityRulesFile
 from transforms.record import EntityType
 
 _SYMBOL_CATEGORIES = frozenset({"So", "Sm", "Sk", "Cf", "Co", "Cs"})  # emoji, arrows, joiners...
@@ -78,21 +79,21 @@ def alias_key(name: str) -> str:
 @cache
 def vocabulary() -> EntityVocabulary:
     """The alias table and rules, compiled once."""
-    table = load_json("entity_aliases.json")["entities"]
-    rules = load_json("entity_rules.json")
+    table = load(EntityAliasesFile).entities
+    rules = load(EntityRulesFile)
     aliases: dict[str, Alias] = {}
     for name, entry in table.items():
-        for spelling in (name, *entry["aliases"]):
-            aliases[alias_key(spelling)] = Alias(name, entry["type"])
-    titles = sorted((tuple(t.split()) for t in rules["person_titles"]), key=len, reverse=True)
+        for spelling in (name, *entry.aliases):
+            aliases[alias_key(spelling)] = Alias(name, entry.type)
+    titles = sorted((tuple(t.split()) for t in rules.person_titles), key=len, reverse=True)
     titles_by_first: dict[str, tuple[tuple[str, ...], ...]] = {}
     for title in titles:
         titles_by_first[title[0]] = (*titles_by_first.get(title[0], ()), title)
     reversed_titles = "|".join(
         r"\s+".join(re.escape(word[::-1]) for word in reversed(t)) for t in titles
     )
-    agencies = "|".join(re.escape(a) for a in rules["photo_agencies"])
-    markers = "|".join(re.escape(m) for m in rules["credit_markers"])
+    agencies = "|".join(re.escape(a) for a in rules.photo_agencies)
+    markers = "|".join(re.escape(m) for m in rules.credit_markers)
     credit = (
         rf"\b(?:{markers})\s*:.*$"  # Photograph: Name/Agency
         rf"|\((?:[^()]*\b(?:{agencies}|via)\b[^()]*)\)\W*$"  # closing "(AFP via Getty Images)"
@@ -102,9 +103,9 @@ def vocabulary() -> EntityVocabulary:
         alias_words=frozenset(word for key in aliases for word in key.split()),
         titles=titles_by_first,
         title_before_reversed=re.compile(rf"\s+,?\.?(?:{reversed_titles})\b", re.IGNORECASE),
-        role_words=frozenset(w.casefold() for w in rules["role_words"]),
-        drop=frozenset(alias_key(w) for w in rules["drop"]),
-        edge_words=frozenset(rules["edge_words"]),
+        role_words=frozenset(w.casefold() for w in rules.role_words),
+        drop=frozenset(alias_key(w) for w in rules.drop),
+        edge_words=frozenset(rules.edge_words),
         credit=re.compile(credit, re.IGNORECASE | re.DOTALL),
     )
 

@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from transforms.record import Article, Outlet, Paragraph, Removal
+from transforms.record import Article, Outlet, Paragraph, RecordWarning, Removal
 
 ENTITY_TYPES = ("person", "org", "place")  # the only entity types the mappings know
 # `timeline_at` is the date every document has: published_at, else the ingest time;
@@ -89,7 +89,7 @@ def article_document(
             "paragraph_count": len(article.paragraphs),
             "removed": [{"kind": r.kind, "text": r.text} for r in article.removed],
             "removed_kinds": sorted({r.kind for r in article.removed}),
-            "warnings": list(article.warnings),
+            "warnings": [str(w) for w in article.warnings],
             "entities": _entities(article.entities),
             "entity_mentions": list(article.entity_mentions),
             "minhash": list(article.minhash),
@@ -176,5 +176,5 @@ def article_from_document(
         body=body,
         word_count=int(doc.get("word_count") or 0),
         removed=[Removal(r["kind"], r["text"]) for r in doc.get("removed") or []],
-        warnings=list(doc.get("warnings") or []),
+        warnings=[RecordWarning.read(w) for w in doc.get("warnings") or []],
     )

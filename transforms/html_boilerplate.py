@@ -6,14 +6,15 @@ The rules are data in ``transforms/data/html_rules.json``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from lxml.etree import iterwalk
 from lxml.html import HtmlElement
 
-from transforms.data_files import compile_pattern, load_json
+from transforms.data_files import load
+from transforms.data_models import HtmlRulesFile
 from transforms.record import Removal
+from transforms.rules import LineRule
 
 _TOKEN_SPLIT = re.compile(r"[\s_-]+")
 _SKIP_TEXT = frozenset({"script", "style", "noscript", "template", "svg", "button", "select"})
@@ -25,27 +26,10 @@ MAX_LINK_ITEM_WORDS = 20
 MIN_LINK_ITEMS = 2  # a single linked item is a call to action more often than a teaser list
 
 
-@dataclass(frozen=True, slots=True)
-class LineRule:
-    """A paragraph pattern and the removal kind it gives."""
-
-    kind: str
-    pattern: re.Pattern[str]
-    max_words: int
-
-
-@cache
-def _rules() -> dict:
-    return load_json("html_rules.json")
-
-
 @cache
 def line_rules() -> tuple[LineRule, ...]:
-    """Paragraph rules, in file order."""
-    return tuple(
-        LineRule(r["kind"], compile_pattern(r["pattern"], r.get("flags", "")), r["max_words"])
-        for r in _rules()["line_rules"]
-    )
+    """Paragraph rules, in file order (each with its ``max_words``)."""
+    return tuple(LineRule.of(entry) for entry in load(HtmlRulesFile).line_rules)
 
 
 @cache
@@ -53,15 +37,15 @@ def _block_index() -> tuple[dict[str, str], dict[str, str]]:
     """Tag -> kind and class/id token -> kind."""
     tags: dict[str, str] = {}
     tokens: dict[str, str] = {}
-    for block in _rules()["blocks"]:
-        tags.update(dict.fromkeys(block["tags"], block["kind"]))
-        tokens.update(dict.fromkeys(block["class_tokens"], block["kind"]))
+    for block in load(HtmlRulesFile).blocks:
+        tags.update(dict.fromkeys(block.tags, block.kind))
+        tokens.update(dict.fromkeys(block.class_tokens, block.kind))
     return tags, tokens
 
 
 @cache
 def _max_rule_words() -> int:
-    return max((rule.max_words for rule in line_rules()), default=0)
+    return max((rule.max_words or 0 for rule in line_rules()), default=0)
 
 
 def classify_line(text: str) -> str | None:
@@ -70,7 +54,7 @@ def classify_line(text: str) -> str | None:
     if words > _max_rule_words():
         return None
     for rule in line_rules():
-        if words <= rule.max_words and rule.pattern.search(text):
+        if words <= (rule.max_words or 0) and rule.pattern.search(text):
             return rule.kind
     return None
 

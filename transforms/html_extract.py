@@ -16,9 +16,9 @@ from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
 from transforms.html_boilerplate import classify_line, page_blocks
-from transforms.html_meta import clean_space, read_meta
+from transforms.html_meta import PageMeta, clean_space, read_meta
 from transforms.html_recover import key, split_body_paragraphs
-from transforms.record import Paragraph, Removal
+from transforms.record import Paragraph, RecordWarning, Removal, WarningCode
 
 LOG = logging.getLogger(__name__)
 
@@ -30,28 +30,17 @@ MIN_DROP_CHARS = 4
 
 @dataclass(slots=True)
 class HtmlResult:
-    """What one HTML page yields before outlet, byline and date normalisation."""
+    """What one HTML page yields before outlet, byline and date normalisation: what the page
+    says about itself, and its body."""
 
-    title: str | None
-    standfirst: str | None
-    section: str | None
-    byline: str | None
-    published_at: str | None
-    published_precision: str | None
-    date_source: str | None
-    url: str | None
-    site_name: str | None
-    language: str | None
+    meta: PageMeta
     paragraphs: list[Paragraph] = field(default_factory=list)
     removed: list[Removal] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    byline_org: str | None = None  # JSON-LD author that is an Organization
-    publisher: str | None = None  # JSON-LD publisher.name
-    title_site: str | None = None  # the site segment cut off the title
+    warnings: list[RecordWarning] = field(default_factory=list)
 
 
-def _empty(warning: str, url: str | None) -> HtmlResult:
-    return HtmlResult(None, None, None, None, None, None, None, url, None, None, warnings=[warning])
+def _empty(warning: RecordWarning, url: str | None) -> HtmlResult:
+    return HtmlResult(PageMeta(url=url), warnings=[warning])
 
 
 def _body_lines(body: _Element) -> list[Line]:
@@ -85,32 +74,19 @@ def _recovered(tree: HtmlElement, lines: list[Line]) -> list[Line]:
 def extract_html(html: str, *, url: str | None = None) -> HtmlResult:
     """Body paragraphs, metadata and audited removals of one HTML page. Never raises on bad HTML."""
     if not html or not html.strip():
-        return _empty("empty HTML document", url)
+        return _empty(RecordWarning(WarningCode.EMPTY_HTML), url)
     try:
         tree = load_html(html)
     except Exception as err:  # lxml rejects some inputs outright
         LOG.debug("unparseable HTML: %s", err)
         tree = None
     if tree is None:
-        return _empty("HTML could not be parsed", url)
+        return _empty(RecordWarning(WarningCode.UNPARSABLE_HTML), url)
 
     meta = read_meta(tree, url)
-    result = HtmlResult(
-        title=meta.title,
-        standfirst=meta.description,
-        section=meta.section,
-        byline=meta.byline,
-        published_at=meta.published_at,
-        published_precision=meta.published_precision,
-        date_source=meta.date_source,
-        url=meta.url,
-        site_name=meta.site_name,
-        language=meta.language,
-        warnings=list(meta.warnings),
-        byline_org=meta.byline_org,
-        publisher=meta.publisher,
-        title_site=meta.title_site,
-    )
+    result = HtmlResult(meta)
+    if meta.published_at is None:
+        result.warnings.append(RecordWarning(WarningCode.NO_PAGE_DATE))
     blocks = page_blocks(tree)
     result.removed.extend(blocks)
     try:
@@ -127,7 +103,7 @@ def extract_html(html: str, *, url: str | None = None) -> HtmlResult:
         LOG.warning("trafilatura failed on %s: %s", url, err)
         doc = None
     if doc is None or doc.body is None or not len(doc.body):
-        result.warnings.append("no main text found in the HTML page")
+        result.warnings.append(RecordWarning(WarningCode.NO_MAIN_TEXT))
         return result
 
     lines = _recovered(tree, _body_lines(doc.body))
@@ -145,5 +121,5 @@ def extract_html(html: str, *, url: str | None = None) -> HtmlResult:
         else:
             result.paragraphs.append(Paragraph(text, section))
     if not result.paragraphs:
-        result.warnings.append("no main text found in the HTML page")
+        result.warnings.append(RecordWarning(WarningCode.NO_MAIN_TEXT))
     return result

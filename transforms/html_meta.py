@@ -113,7 +113,6 @@ class PageMeta:
     published_at: str | None = None
     published_precision: Precision | None = None
     date_source: str | None = None
-    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -410,8 +409,6 @@ def read_meta(tree: HtmlElement, url: str | None = None) -> PageMeta:
     date = _page_date(tags, ld, tree, page.url or url)
     if date:
         page.published_at, page.published_precision, page.date_source = date
-    else:
-        page.warnings.append("no publication date found in the page")
     return page
 
 

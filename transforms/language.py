@@ -15,7 +15,8 @@ from functools import cache
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-from transforms.data_files import load_json
+from transforms.data_files import load
+from transforms.data_models import LanguagesFile
 
 SAMPLE_CHARS = 1_500
 MIN_WORDS = 5
@@ -35,7 +36,7 @@ _ALIASES = {"nb": "no", "nn": "no", "iw": "he", "in": "id", "ji": "yi"}
 @cache
 def _identifier() -> LanguageIdentifier:
     identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    identifier.set_languages(load_json("languages.json")["languages"])
+    identifier.set_languages(load(LanguagesFile).languages)
     return identifier
 
 

@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from transforms.data_files import load_json
+from transforms.data_files import load
+from transforms.data_models import BoilerplateFile
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
 # Span contents exclude their own delimiters, so a stray opener on a huge line only scans to
@@ -114,7 +115,7 @@ def parse_line(line: str) -> MarkdownLine:
 def _author_target() -> re.Pattern[str]:
     """Link targets of one author's page ("/author/jane-roe", "/profiles/jroe"), from the rule
     data; an index ("/authors", "/profiles/") or an account page ("/user/login") names nobody."""
-    parts = load_json("boilerplate.json")["author_url_parts"]
+    parts = load(BoilerplateFile).author_url_parts
     handles = "|".join(p for p in parts if p.startswith("@"))  # "/@jroe": the whole target
     sections = "|".join(p for p in parts if not p.startswith("@"))
     account = "log-?in|log-?out|sign-?in|sign-?up|sign-?out|register|registration|settings|join"

@@ -14,7 +14,8 @@ from urllib.parse import urlsplit
 
 from tld import get_tld
 
-from transforms.data_files import load_json, profiles
+from transforms.data_files import load, profiles
+from transforms.data_models import OutletsFile
 from transforms.record import Outlet
 
 _DOMAIN = re.compile(r"(?:https?://)?(?:www\.)?([\w-]+(?:\.[\w-]+)+)", re.IGNORECASE)
@@ -61,20 +62,17 @@ def _registry() -> _Registry:
     domains: dict[str, str] = {}
     names: dict[str, str] = {}
     mastheads: dict[str, str] = {}
-    for entry in load_json("outlets.json")["outlets"]:
-        oid = entry["id"]
-        outlets[oid] = Outlet(oid, entry["name"], entry["domains"][0] if entry["domains"] else None)
-        domains.update(dict.fromkeys(entry["domains"], oid))
-        names.update(dict.fromkeys((n.lower() for n in [entry["name"], *entry["aliases"]]), oid))
-        mastheads.update(dict.fromkeys((m.lower() for m in entry["mastheads"]), oid))
+    for entry in load(OutletsFile).outlets:
+        oid = entry.id
+        outlets[oid] = Outlet(oid, entry.name, entry.domains[0] if entry.domains else None)
+        domains.update(dict.fromkeys(entry.domains, oid))
+        names.update(dict.fromkeys((n.lower() for n in [entry.name, *entry.aliases]), oid))
+        mastheads.update(dict.fromkeys((m.lower() for m in entry.mastheads), oid))
     newsletters = []
     for profile in profiles():
-        names.update(
-            dict.fromkeys((c.lower() for c in profile.get("staff_credits", [])), profile["outlet"])
-        )
+        names.update(dict.fromkeys((c.lower() for c in profile.staff_credits), profile.outlet))
         newsletters += [
-            (re.compile(r"\b" + re.escape(n) + r"\b"), profile["outlet"])
-            for n in profile.get("newsletters", [])
+            (re.compile(r"\b" + re.escape(n) + r"\b"), profile.outlet) for n in profile.newsletters
         ]
     return _Registry(outlets, domains, names, mastheads, tuple(newsletters))
 

@@ -1,4 +1,7 @@
-"""Boilerplate rules (generic and per outlet) compiled from the data files."""
+"""Boilerplate rules compiled from the data files: generic ones, and each outlet's own.
+
+An outlet profile's line rules fire only on that outlet's articles, once the outlet is known.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +9,22 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from transforms.data_files import compile_pattern, load_json, profiles
+from transforms.data_files import compile_pattern, load, profiles
+from transforms.data_models import BoilerplateFile, LineRuleEntry
 
 
 @dataclass(frozen=True, slots=True)
 class LineRule:
-    """One line pattern and the removal kind it gives."""
+    """One line (text) or paragraph (HTML) pattern and the removal kind it gives."""
 
     kind: str
     pattern: re.Pattern[str]
-    outlet: str | None = None  # set for rules from an outlet profile
+    max_words: int | None = None  # HTML paragraph rules: longer paragraphs never match
+
+    @classmethod
+    def of(cls, entry: LineRuleEntry) -> LineRule:
+        """The compiled rule of a data-file entry."""
+        return cls(entry.kind, compile_pattern(entry.pattern, entry.flags), entry.max_words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,20 +42,16 @@ class BlockRule:
     max_lines: int
 
 
-def _line_rules(entries: list[dict], outlet: str | None = None) -> list[LineRule]:
-    return [
-        LineRule(e["kind"], compile_pattern(e["pattern"], e.get("flags", "")), outlet)
-        for e in entries
-    ]
+@cache
+def line_rules() -> tuple[LineRule, ...]:
+    """The generic line rules, for every article."""
+    return tuple(LineRule.of(e) for e in load(BoilerplateFile).line_rules)
 
 
 @cache
-def line_rules() -> tuple[LineRule, ...]:
-    """Generic rules first, then every profile's rules."""
-    rules = _line_rules(load_json("boilerplate.json")["line_rules"])
-    for profile in profiles():
-        rules += _line_rules(profile.get("line_rules", []), profile["outlet"])
-    return tuple(rules)
+def outlet_line_rules() -> dict[str, tuple[LineRule, ...]]:
+    """Outlet id -> the line rules of its profile."""
+    return {p.outlet: tuple(LineRule.of(e) for e in p.line_rules) for p in profiles()}
 
 
 @cache
@@ -54,13 +59,13 @@ def block_rules() -> tuple[BlockRule, ...]:
     """Block rules in data-file order."""
     return tuple(
         BlockRule(
-            kind=e["kind"],
-            start=compile_pattern(e["start"], e.get("flags", "")),
-            end=compile_pattern(e["end"], e.get("flags", "")) if "end" in e else None,
-            until=e.get("until"),
-            max_lines=e.get("max_lines", 40),
+            kind=e.kind,
+            start=compile_pattern(e.start, e.flags),
+            end=compile_pattern(e.end, e.flags) if e.end is not None else None,
+            until=e.until,
+            max_lines=e.max_lines,
         )
-        for e in load_json("boilerplate.json")["block_rules"]
+        for e in load(BoilerplateFile).block_rules
     )
 
 
@@ -68,6 +73,14 @@ def block_rules() -> tuple[BlockRule, ...]:
 def match_line(text: str) -> LineRule | None:
     """The first line rule whose pattern matches ``text``, or None."""
     for rule in line_rules():
+        if rule.pattern.search(text):
+            return rule
+    return None
+
+
+def match_outlet_line(text: str, outlet: str) -> LineRule | None:
+    """The first line rule of ``outlet``'s profile that matches ``text``, or None."""
+    for rule in outlet_line_rules().get(outlet, ()):
         if rule.pattern.search(text):
             return rule
     return None

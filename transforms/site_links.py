@@ -14,7 +14,8 @@ import unicodedata
 from collections import Counter
 from functools import cache, lru_cache
 
-from transforms.data_files import load_json
+from transforms.data_files import load
+from transforms.data_models import OutletsFile
 from transforms.outlets import domain_label, registrable_domain
 
 _URL = re.compile(r"https?://[^\s)\]\"'<>]+", re.IGNORECASE)
@@ -32,7 +33,7 @@ _EDGE_MARKS = ".,:;!?+'’-–—"
 
 @cache
 def _platforms() -> frozenset[str]:
-    return frozenset(load_json("outlets.json")["platform_domains"])
+    return frozenset(load(OutletsFile).platform_domains)
 
 
 def _domain_counts(text: str) -> Counter[str]:
