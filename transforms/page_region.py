@@ -85,12 +85,15 @@ def is_prose(unit: Unit) -> bool:
 
 
 def _inline_menu(text: str, words: int) -> bool:
-    """Menu items run together on one line ("o News o Sport o Weather", "Home | News | ...",
-    "CineGuía de TeatroHumorSudoku": items glued without a space)."""
+    """Menu items run together on one line ("o News o Sport o Weather", "Home | News | ...")."""
     marks = sum(1 for token in text.split() if len(token) == 1 and token in MENU_MARKS)
-    if marks >= MENU_RUN and marks >= MENU_MARK_SHARE * words:
-        return True
-    return len(_GLUED_ITEMS.findall(text)) >= MENU_RUN
+    return marks >= MENU_RUN and marks >= MENU_MARK_SHARE * words
+
+
+def _glued_menu(text: str) -> bool:
+    """Menu items glued without a space ("TránsitoGuía de CineGuía de TeatroHumorSudoku"):
+    three different glued words, where a headline has at most a brand or two ("WordPress")."""
+    return len(set(_GLUED_ITEMS.findall(text))) >= MENU_RUN
 
 
 def _boilerplate(unit: Unit) -> bool:
@@ -122,6 +125,7 @@ def is_headline(unit: Unit) -> bool:
         or _boilerplate(unit)
         or by_masthead(text)
         or _inline_menu(text, unit.words)
+        or _glued_menu(text)
         or (unit.words > TWO_SENTENCE_WORDS and _SENTENCE_BREAK.search(text) is not None)
         or is_stamp(text)
         or _mostly_date(text, unit.words)
@@ -171,10 +175,10 @@ def _h1_anchor(units: list[Unit], prose: list[bool]) -> tuple[int, int] | None:
 
 
 def _sole_h1(units: list[Unit], body: int) -> int | None:
-    """The only level-1 heading of the file (or its first copy), when it lies above the body."""
-    found = [j for j, unit in enumerate(units) if unit.heading == 1 and _title_heading(unit)]
-    sole = len({units[j].text for j in found}) == 1
-    return found[0] if sole and found[0] < body else None
+    """The only level-1 heading above the body (or its first copy); those below it (a widget's,
+    the comments') do not count."""
+    found = [j for j in range(body) if units[j].heading == 1 and _title_heading(units[j])]
+    return found[0] if len({units[j].text for j in found}) == 1 else None
 
 
 def _meta_anchored(units: list[Unit], lo: int, body: int) -> int | None:
