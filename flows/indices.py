@@ -85,11 +85,14 @@ def indices_behind(es: Elasticsearch, alias: str) -> dict[str, bool]:
     try:
         found = es.indices.get_alias(name=alias)
     except NotFoundError:
-        if es.indices.exists(index=alias):
+        if not es.indices.exists(index=alias):
+            return {}
+        try:  # the name exists: an alias a racing setup created meanwhile, or a concrete index
+            found = es.indices.get_alias(name=alias)
+        except NotFoundError:
             raise IndexLayoutError(
                 f"{alias!r} is a concrete index, not an alias: rename or delete it first"
             ) from None
-        return {}
     return {
         index: bool(body["aliases"][alias].get("is_write_index", len(found) == 1))
         for index, body in found.items()
