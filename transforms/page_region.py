@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from transforms.bylines import looks_like_byline, opens_with_by_word
 from transforms.dates import find_date_in_line, is_stamp, parse_date_line
@@ -128,17 +129,18 @@ def is_headline(unit: Unit) -> bool:
         or _glued_menu(text)
         or (unit.words > TWO_SENTENCE_WORDS and _SENTENCE_BREAK.search(text) is not None)
         or is_stamp(text)
-        or _mostly_date(text, unit.words)
         or _URL_IN_TEXT.search(text) is not None
         or is_meta_line(unit)
+        or _mostly_date(text)
     )
 
 
-def _mostly_date(text: str, words: int) -> bool:
+@lru_cache(maxsize=16384)
+def _mostly_date(text: str) -> bool:
     """A printed date taking half the line ("Oct 18, 2019 · 8 min read"): a stamp, not a
     headline."""
     found = find_date_in_line(text) if any(c.isdigit() for c in text) else None
-    return found is not None and word_count(found[1]) * 2 >= words
+    return found is not None and word_count(found[1]) * 2 >= word_count(text)
 
 
 def _title_heading(unit: Unit) -> bool:

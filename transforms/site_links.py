@@ -27,6 +27,7 @@ MIN_LINKS = 3  # fewer links to one domain tell nothing
 MIN_SHARE = 0.3  # of the links to any domain but the platforms
 NAME_MAX_WORDS = 4
 CANDIDATE_DOMAINS = 3
+NAME_LINE_MAX_CHARS = 300  # a longer line is a paragraph (or a line of links)
 ACRONYM_MAX_CHARS = 5  # "CNN", "PIXNET": a name in capitals, not a shouted label
 _EDGE_MARKS = ".,:;!?+'’-–—"
 
@@ -42,10 +43,15 @@ def _domain_counts(text: str) -> Counter[str]:
     for url in _URL.findall(text):
         if url in images or _IMAGE_FILE.search(url):
             continue
-        domain = registrable_domain(url)
+        domain = _host_domain(url.split("/", 3)[2].lower())
         if domain and domain not in _platforms():
             counts[domain] += 1
     return counts
+
+
+@lru_cache(maxsize=16384)
+def _host_domain(host: str) -> str | None:
+    return registrable_domain(host)
 
 
 @lru_cache(maxsize=65536)
@@ -57,7 +63,7 @@ def _squash(text: str) -> str:
     return _NOT_ALNUM.sub("", "".join(c for c in folded if not unicodedata.combining(c)))
 
 
-def _spellings(domain: str, words: list[str]) -> Counter[str]:
+def _spellings(domain: str, words: list[str], squashed_words: list[str]) -> Counter[str]:
     """Runs of up to ``NAME_MAX_WORDS`` words that spell the domain's name: "The Verge" or
     "Verge" for theverge.com, "Aktuálně.cz" for aktualne.cz."""
     found: Counter[str] = Counter()
@@ -65,15 +71,14 @@ def _spellings(domain: str, words: list[str]) -> Counter[str]:
     bare = label.removeprefix("the") if len(label) > 5 else label
     spelt = {label, bare, "the" + label, _squash(domain)}
     covered = 0  # "Verge" inside a "The Verge" already counted is not counted again
-    for i, word in enumerate(words):
-        head = _squash(word)
+    for i, head in enumerate(squashed_words):
         if i < covered or not head:
             continue
         if not (label.startswith(head) or bare.startswith(head) or head == "the"):
             continue
         squashed = ""
         for n in range(min(NAME_MAX_WORDS, len(words) - i)):
-            squashed += _squash(words[i + n])
+            squashed += squashed_words[i + n]
             if squashed in spelt:
                 found[" ".join(words[i : i + n + 1]).strip(_EDGE_MARKS)] += 1
                 covered = i + n + 1
@@ -100,12 +105,25 @@ def site_of_links(text: str) -> tuple[str, str | None] | None:
     (an ad network or a parent company linked from every teaser)."""
     counts = _domain_counts(text)
     total = counts.total()
-    words = _WORD.findall(_URL.sub(" ", text))
+    candidates = [
+        (domain, links)
+        for domain, links in counts.most_common(CANDIDATE_DOMAINS)
+        if links >= MIN_LINKS and links >= MIN_SHARE * total / CANDIDATE_DOMAINS
+    ]
+    if not candidates:
+        return None
+    # The name stands in the page's short lines (masthead, menus, footer, title), not in its
+    # paragraphs: those are skipped, which keeps this cheap.
+    short = "\n".join(line for line in text.splitlines() if len(line) <= NAME_LINE_MAX_CHARS)
+    words = _WORD.findall(_URL.sub(" ", short))
+    squashed_words = [_squash(word) for word in words]
     best: tuple[tuple[bool, int], str, str | None] | None = None
-    for domain, links in counts.most_common(CANDIDATE_DOMAINS):
-        if links < MIN_LINKS or links < MIN_SHARE * total / CANDIDATE_DOMAINS:
-            continue
-        spelled = _spellings(domain, words) if len(domain_label(domain)) >= 2 else Counter()
+    for domain, links in candidates:
+        spelled = (
+            _spellings(domain, words, squashed_words)
+            if len(domain_label(domain)) >= 2
+            else Counter()
+        )
         name = max(spelled, key=lambda n: _preference(n, domain, spelled)) if spelled else None
         key = (name is not None, links + spelled.total())
         if best is None or key > best[0]:
