@@ -452,9 +452,11 @@ def test_header_chrome_lines_over_the_headline_are_never_the_title(chrome: str) 
 
 def test_a_date_stamp_glued_to_the_headline_is_cut_into_the_date() -> None:
     glued = f"{TITLE} Published on: June 25, 2024"
-    article = _clean("\n\n".join([glued, *BODY]), "glued.txt")
+    text = "\n\n".join([glued, *BODY])
+    article = _clean(text, "glued.txt")
     assert article.title == TITLE
     assert article.published_at == "2024-06-25T00:00:00+00:00"
+    assert lost_lines(text, article) == []
 
 
 @pytest.mark.parametrize(

@@ -106,6 +106,8 @@ def _take_title(text: str, header: Header) -> None:
     header.title, stamp = cut
     if header.date is None:
         header.date_line, header.date = stamp, parse_date_line(stamp)
+    else:
+        header.removed.append(Removal("stamp", stamp))  # nothing lost: audited
 
 
 def _fallback_title(units: list[Unit], header: Header, *, markdown: bool) -> int:
