@@ -30,7 +30,8 @@ def lost_lines(raw_text: str, article: Article) -> list[str]:
 
     Comparison is on lower-cased word tokens, so Markdown syntax, punctuation split off a
     dateline and whitespace do not count; a dateline is matched together with the paragraph
-    it was split from; list markers ("* ", "1. ") are syntax, not text.
+    it was split from, and a headline together with the date stamp cut off its end; list
+    markers ("* ", "1. ") are syntax, not text.
     """
     first = article.paragraphs[0].text if article.paragraphs else ""
     pieces = [
@@ -39,6 +40,7 @@ def lost_lines(raw_text: str, article: Article) -> list[str]:
         article.standfirst,
         article.byline,
         article.date_line,
+        f"{article.title or ''} {article.date_line or ''}",
         f"{article.dateline or ''} {first}",
         *(p.section for p in article.paragraphs),
         *(p.text for p in article.paragraphs[1:]),
