@@ -9,7 +9,7 @@ For each size it generates (or reuses, when ``manifest.json`` matches) the corpu
 ``OUT/corpus/<size>-seed<seed>/`` with ``bench/corpus.py``, then measures
 
 (a) per stage, docs/s and MB/s of raw input: parse+clean (every file), NER
-    (``extract_mentions`` + ``enrich_entities``; a repeated text is read once, as in the flow),
+    (``find_mentions`` + ``enrich_entities``; a repeated text is read once, as in the flow),
     dedup (``signature`` + ``assign_groups`` per batch, no stored candidates) and index
     (``index_articles`` into the real Elasticsearch), the last three on the first
     ``--stage-sample`` documents, in batches of ``NEWSINDEX_BATCH_SIZE``;
@@ -81,7 +81,7 @@ TARGET_PEER_RATIO = 1.5
 STAGE_NAMES = (
     "read_file",
     "clean_raw",
-    "extract_mentions",
+    "find_mentions",
     "enrich_entities",
     "signature",
     "_indexed_hashes",
@@ -352,7 +352,7 @@ def stage_rest(kept: list, settings: Any, batch_size: int) -> dict[str, dict]:
     from flows.dedup_store import dedup_fields
     from flows.es_client import make_client
     from flows.indices import ensure_indices
-    from flows.ner import DEFAULT_MODEL, MentionCache, extract_mentions, load_ner
+    from flows.ner import DEFAULT_MODEL, MentionCache, find_mentions, load_ner
     from transforms.dedup import assign_groups, signature
     from transforms.entities import enrich_entities
 
@@ -367,7 +367,7 @@ def stage_rest(kept: list, settings: Any, batch_size: int) -> dict[str, dict]:
     for batch in batches:
         started = time.perf_counter()
         for article, mentions in zip(
-            batch, extract_mentions(batch, models=settings.spacy_models, cache=cache), strict=True
+            batch, find_mentions(batch, models=settings.spacy_models, cache=cache), strict=True
         ):
             enrich_entities(article, mentions)
         ner_s += time.perf_counter() - started
@@ -454,7 +454,7 @@ class RssSampler(threading.Thread):
 
 
 def stub_mentions(articles: Any, **_: Any) -> list:
-    """``extract_mentions`` without the model: no mentions (``--stub-ner``)."""
+    """``find_mentions`` without the model: no mentions (``--stub-ner``)."""
     from transforms.entities import entity_sources
 
     return [[[] for _ in entity_sources(a)] for a in articles]
@@ -476,7 +476,7 @@ def e2e_child(corpus: str, out: str, stub_ner: bool) -> None:
     shutil.rmtree(log_dir, ignore_errors=True)
     log_dir.mkdir(parents=True)
     task_stages = {
-        name: stub_mentions if stub_ner and name == "extract_mentions" else None
+        name: stub_mentions if stub_ner and name == "find_mentions" else None
         for name in STAGE_NAMES
     }
     for name, stand_in in task_stages.items():  # in this process (the flow, thread tasks)

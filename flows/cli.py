@@ -30,10 +30,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemaining
 from flows import local_es, sources
 from flows.config import Settings, get_settings
 from flows.console_logs import quiet_console
-from flows.dead_letter import DeadLetter, DeadLetterError
+from flows.dead_letter import DeadLetterError
 from flows.es_client import EsUnavailableError, check_connection, describe_error, make_client
 from flows.indices import IndexLayoutError
 from flows.lease import LeaseError, LeaseHeldError
+from flows.preflight import preflight
 from flows.progress import for_console, showing
 from flows.report import RunAbortedError, summary_text
 from flows.runner_errors import TaskRunnerError
@@ -176,7 +177,7 @@ def extract(
 
     With --enrich, records carry entity facets as indexed; duplicate and story fields, which
     need the index, stay absent."""
-    from flows.extract import extract_records
+    from flows.prepare import record_lines
 
     settings = get_settings()
     patterns = tuple(include) if include else sources.DEFAULT_INCLUDE
@@ -198,7 +199,7 @@ def extract(
             ) from None
     with progress_bar(len(files) > 1) as progress:
         task_id = progress.add_task("cleaning", total=len(files))
-        for line in extract_records(files, settings.max_file_bytes, models):
+        for line in record_lines(files, settings.max_file_bytes, models):
             sys.stdout.write(line + "\n")
             progress.advance(task_id)
 
@@ -216,9 +217,7 @@ def run(
     settings = get_settings()
     with one_line_errors(settings.es_url, as_json):
         sources.validate_source(source, settings.source_root)
-        check_connection(make_client(settings), settings)
-        if not dry_run:  # failures must have somewhere to go before anything is written
-            DeadLetter(settings.dead_letter_path).close()
+        preflight(make_client(settings), settings, writes=not dry_run)
         runner = _prepare_run(settings, source, batch_size)
         from flows.ingest import IngestOptions, ingest
 
@@ -285,8 +284,7 @@ def rebuild(
     settings = get_settings()
     with one_line_errors(settings.es_url, as_json):
         sources.validate_source(source, settings.source_root)
-        check_connection(make_client(settings), settings)
-        DeadLetter(settings.dead_letter_path).close()
+        preflight(make_client(settings), settings)
         runner = _prepare_run(settings, source, None)
         from flows.ingest import IngestOptions
         from flows.rebuild import rebuild_indices

@@ -38,11 +38,12 @@ from flows.config import Settings, get_settings
 from flows.console_logs import CONSOLE
 from flows.dead_letter import DeadLetter
 from flows.dedup_store import dedup_fields, fetch_candidates
-from flows.es_client import check_connection, describe_error, make_client, redact_url
-from flows.extract import clean_raw
+from flows.es_client import describe_error, make_client, redact_url
 from flows.indices import IndexPair, aliases, open_indices
 from flows.lease import writer_lease
-from flows.ner import extract_mentions, load_ner
+from flows.ner import find_mentions, load_ner
+from flows.preflight import preflight
+from flows.prepare import clean_raw
 from flows.report import RunAbortedError, RunReport
 from flows.run_log import record_flow_run
 from flows.runner_errors import TaskRunnerError
@@ -161,15 +162,13 @@ def _enrich(articles: list[Article], models: Mapping[str, str], report: RunRepor
     for model in set(models.values()):
         load_ner(model)  # a missing model is the run's problem, not each file's: let it raise
     try:
-        mentions: list | None = extract_mentions(articles, models=models)
+        mentions: list | None = find_mentions(articles, models=models)
     except Exception:  # one text broke the batch: find it by running each article alone
         mentions = None
     enriched = []
     for position, article in enumerate(articles):
         try:
-            found = (
-                mentions[position] if mentions else extract_mentions([article], models=models)[0]
-            )
+            found = mentions[position] if mentions else find_mentions([article], models=models)[0]
             enrich_entities(article, found)
             article.minhash = signature(article.body)
         except Exception as exc:
@@ -292,10 +291,8 @@ def ingest(options: IngestOptions = DEFAULT_OPTIONS) -> dict:
     settings = get_settings()
     logger = get_run_logger()
     es = make_client(settings)
-    version = check_connection(es, settings)
+    version = preflight(es, settings, writes=not options.dry_run)
     logger.info("Elasticsearch %s at %s", version, redact_url(settings.es_url))
-    if not options.dry_run:  # fail before any work when failures could not be recorded
-        DeadLetter(settings.dead_letter_path).close()
     with contextlib.nullcontext() if options.dry_run else writer_lease(es, settings):
         targets = aliases(settings) if options.dry_run else open_indices(es, settings)
         report = run_batches(options, settings, targets)
@@ -332,7 +329,7 @@ def run_batches(options: IngestOptions, settings: Settings, targets: IndexPair) 
 
     def finish_oldest() -> None:
         batch = _prepared(*in_flight.popleft())
-        done = _finish(batch, options, settings, targets)
+        done = _write_batch(batch, options, settings, targets)
         report.merge(done)
         tracker.batch_done(done)
 
@@ -392,9 +389,10 @@ def _prepared(
         return batch
 
 
-def _finish(
+def _write_batch(
     batch: PreparedBatch, options: IngestOptions, settings: Settings, targets: IndexPair
 ) -> RunReport:
+    """Index a prepared batch (a dry run only counts it); returns the batch's report."""
     if options.dry_run:
         batch.report.count_articles(batch.articles)
         batch.report.skipped += len(batch.articles)  # nothing written: accounted as skipped

@@ -20,10 +20,11 @@ from __future__ import annotations
 from prefect import flow, get_run_logger
 
 from flows.config import get_settings
-from flows.es_client import check_connection, make_client, redact_url
+from flows.es_client import make_client, redact_url
 from flows.indices import IndexPair, rebuild
 from flows.ingest import DEFAULT_OPTIONS, IngestOptions, publish_report, run_batches
 from flows.lease import writer_lease
+from flows.preflight import preflight
 from flows.report import RunAbortedError, RunReport
 from flows.task_runner import build_task_runner
 
@@ -37,7 +38,7 @@ def rebuild_indices(
     settings = get_settings()
     logger = get_run_logger()
     es = make_client(settings)
-    version = check_connection(es, settings)
+    version = preflight(es, settings)
     logger.info("rebuilding on Elasticsearch %s at %s", version, redact_url(settings.es_url))
     report = RunReport()
 

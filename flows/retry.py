@@ -32,7 +32,6 @@ from flows.bulk import load_window
 from flows.config import Settings
 from flows.dead_letter import Entry, read_entries, replace_entries
 from flows.es_client import make_client
-from flows.extract import enrich
 from flows.indices import IndexPair, open_indices
 from flows.ingest import (
     PIPELINE_VERSION,
@@ -42,6 +41,7 @@ from flows.ingest import (
     prepare_batch,
 )
 from flows.lease import writer_lease
+from flows.prepare import enrich
 from flows.report import RunReport
 from flows.run_log import record_run
 from flows.sources import DEFAULT_INCLUDE, SourceError, SourceFile, discover

@@ -17,7 +17,7 @@ from elasticsearch import ApiError, BadRequestError, Elasticsearch, NotFoundErro
 
 from flows.config import Settings
 from flows.es_client import make_client
-from flows.templates import load_json
+from flows.templates import load_mapping
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ def runs_index(settings: Settings) -> str:
 def _ensure_index(es: Elasticsearch, name: str) -> None:
     if es.indices.exists(index=name):
         return
-    body = load_json("runs.json")
+    body = load_mapping("runs.json")
     try:
         es.indices.create(index=name, settings=body["settings"], mappings=body["mappings"])
     except BadRequestError as exc:

@@ -29,8 +29,6 @@ class SearchHit:
     """One matching article or paragraph; snippets mark matches with <em>…</em>."""
 
     id: str
-    index: str
-    score: float | None
     article_id: str | None
     title: str | None
     outlet: str | None
@@ -113,8 +111,6 @@ def _hit(hit: dict[str, Any], paragraphs: bool) -> SearchHit:
     snippets = [snippet for name in fields for snippet in highlight.get(name, [])]
     return SearchHit(
         id=hit["_id"],
-        index=hit["_index"],
-        score=hit.get("_score"),
         article_id=source.get("article_id"),
         title=source.get("title"),
         outlet=(source.get("outlet") or {}).get("name"),

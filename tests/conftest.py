@@ -48,6 +48,16 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
         report.longrepr = f"skipped on CI, which needs real services: {report.longrepr}"
 
 
+@pytest.fixture(scope="module")
+def harness() -> Iterator[str]:
+    """One temporary Prefect API for the module's flow runs; yields its URL."""
+    from prefect.settings import PREFECT_API_URL  # imported here: most tests need no Prefect
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=180):
+        yield str(PREFECT_API_URL.value())
+
+
 @pytest.fixture(scope="session")
 def es_url(request: pytest.FixtureRequest) -> Iterator[str]:
     """URL of a real Elasticsearch 9: the configured one, or a local one started here."""

@@ -38,7 +38,7 @@ def lost_lines(raw_text: str, article: Article) -> list[str]:
         article.title,
         article.standfirst,
         article.byline,
-        article.date_line,
+        article.printed_date,
         f"{article.dateline or ''} {first}",
         *(p.section for p in article.paragraphs),
         *(p.text for p in article.paragraphs[1:]),
@@ -68,7 +68,7 @@ def _all_text_fields(article: Article) -> list[str]:
         article.byline_org,
         article.byline_location,
         article.dateline,
-        article.date_line,
+        article.printed_date,
         article.body,
     ]
     fields += [p.text for p in article.paragraphs] + [p.section for p in article.paragraphs]

@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 from elasticsearch import Elasticsearch
-from prefect.testing.utilities import prefect_test_harness
 
 from flows.config import get_settings
 from flows.ingest import IngestOptions, ingest
@@ -41,12 +40,6 @@ def cluster() -> Iterator[LocalCluster]:
         pytest.skip(f"cannot start a two-node Elasticsearch: {exc}")
     yield nodes
     nodes.stop()
-
-
-@pytest.fixture(scope="module")
-def harness() -> Iterator[None]:
-    with prefect_test_harness(server_startup_timeout=180):
-        yield
 
 
 @pytest.fixture(autouse=True)

@@ -23,7 +23,6 @@ from typing import Any
 
 import pytest
 from elasticsearch import Elasticsearch, NotFoundError
-from prefect.testing.utilities import prefect_test_harness
 from typer.testing import CliRunner
 
 from flows import bulk as bulk_module
@@ -101,13 +100,6 @@ def dead_letters(path: Path) -> list[dict[str, Any]]:
     if not path.exists():
         return []
     return [json.loads(line) for line in path.read_text().splitlines()]
-
-
-@pytest.fixture(scope="module")
-def harness() -> Iterator[None]:
-    """One temporary Prefect API for the module's flow runs."""
-    with prefect_test_harness(server_startup_timeout=180):
-        yield
 
 
 def _own_server(**extra: str) -> Iterator[LocalElasticsearch]:

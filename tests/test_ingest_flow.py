@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 from elasticsearch import Elasticsearch
-from prefect.testing.utilities import prefect_test_harness
 
 from flows.config import Settings, get_settings
 from flows.ingest import IngestOptions, ingest
@@ -23,13 +22,6 @@ from transforms.clean import clean_document
 
 pytestmark = [pytest.mark.prefect, pytest.mark.elasticsearch]
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
-
-
-@pytest.fixture(scope="module")
-def harness() -> Iterator[None]:
-    """One temporary Prefect API for the module's flow runs."""
-    with prefect_test_harness(server_startup_timeout=180):
-        yield
 
 
 @pytest.fixture

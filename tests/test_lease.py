@@ -22,8 +22,6 @@ from typing import IO
 import pytest
 from elasticsearch import Elasticsearch
 from prefect.client.schemas.objects import ConcurrencyLimitStrategy
-from prefect.settings import PREFECT_API_URL
-from prefect.testing.utilities import prefect_test_harness
 
 from flows.cli import LEASE_HELD_EXIT
 from flows.config import Settings
@@ -124,10 +122,9 @@ def test_each_deployment_runs_one_flow_run_at_a_time() -> None:
 
 
 @pytest.fixture(scope="module")
-def prefect_api() -> Iterator[str]:
+def prefect_api(harness: str) -> str:
     """One temporary Prefect API shared by the module's CLI processes."""
-    with prefect_test_harness(server_startup_timeout=180):
-        yield str(PREFECT_API_URL.value())
+    return harness
 
 
 class Cli:

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from elasticsearch import Elasticsearch
-from prefect.testing.utilities import prefect_test_harness
 from typer.testing import CliRunner
 
 from flows.cli import app
@@ -22,17 +21,10 @@ from flows.retry import GONE_NOTE, retry_dead_letter
 from flows.status import collect_status
 from flows.templates import apply_templates
 from transforms.clean import clean_document
-from transforms.es_documents import ENTITY_TYPES
+from transforms.entities import ENTITY_TYPES
 
 pytestmark = [pytest.mark.prefect, pytest.mark.elasticsearch, pytest.mark.slow]
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
-
-
-@pytest.fixture(scope="module")
-def harness() -> Iterator[None]:
-    """One temporary Prefect API for the module's flow runs."""
-    with prefect_test_harness(server_startup_timeout=180):
-        yield
 
 
 @pytest.fixture

@@ -22,7 +22,6 @@ import certifi
 import pytest
 from elasticsearch import AuthorizationException, Elasticsearch
 from prefect.client.orchestration import get_client
-from prefect.testing.utilities import prefect_test_harness
 from typer.testing import CliRunner
 
 from flows.cli import app
@@ -125,12 +124,6 @@ def test_an_invalid_api_key_is_refused_by_the_server(
 
 
 # --- least privilege -----------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def harness() -> Iterator[None]:
-    with prefect_test_harness(server_startup_timeout=180):
-        yield
 
 
 @pytest.mark.prefect

@@ -31,7 +31,6 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from elasticsearch import Elasticsearch
 from prefect.client.orchestration import get_client
-from prefect.testing.utilities import prefect_test_harness
 from pydantic import ValidationError
 from typer.testing import CliRunner
 
@@ -332,12 +331,6 @@ def test_cli_never_prints_credentials(command: list[str], tmp_path: Path) -> Non
         assert_no_secret(done.stdout, done.stderr)
         if "-v" not in command:  # verbose logs transport retries with their tracebacks
             assert "Traceback" not in done.stderr
-
-
-@pytest.fixture(scope="module")
-def harness() -> Iterator[None]:
-    with prefect_test_harness(server_startup_timeout=180):
-        yield
 
 
 @pytest.mark.prefect

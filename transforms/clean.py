@@ -181,7 +181,7 @@ def _clean_lines(
         header.standfirst,
         header.section,
     )
-    article.date_line = header.date_line
+    article.printed_date = header.printed_date
     article.language = _language(article, front.language if front else None)
     if front:
         _apply_front_matter(article, front)

@@ -1,4 +1,4 @@
-"""Read the JSON rule and registry files shipped in ``transforms/data``."""
+"""Read the JSON files shipped in packages: rule and registry files in ``transforms/data``."""
 
 from __future__ import annotations
 
@@ -9,10 +9,15 @@ from importlib import resources
 from typing import Any
 
 
+def read_json(package: str, name: str) -> Any:
+    """Parse ``<package>/<name>`` afresh (the caller may change it), e.g. ``"mappings"``."""
+    return json.loads(resources.files(package).joinpath(name).read_text("utf-8"))
+
+
 @cache
 def load_json(name: str) -> Any:
-    """Parse ``transforms/data/<name>``, e.g. ``"outlets.json"`` or ``"profiles/x.json"``."""
-    return json.loads(resources.files("transforms").joinpath("data", name).read_text("utf-8"))
+    """Parse ``transforms/data/<name>`` once, e.g. ``"outlets.json"`` or ``"profiles/x.json"``."""
+    return read_json("transforms", f"data/{name}")
 
 
 @cache

@@ -30,7 +30,6 @@ class Decoded:
     """Decoded text, or a skip reason when the bytes are not text."""
 
     text: str = ""
-    encoding: str | None = None
     skipped: str | None = None
     warnings: list[str] = field(default_factory=list)
 
@@ -80,21 +79,21 @@ def decode_bytes(raw: bytes) -> Decoded:
     for bom, encoding in _BOMS:
         if raw.startswith(bom):
             text = raw[len(bom) :].decode(encoding, errors="replace")
-            return Decoded(text, encoding, warnings=warnings)
+            return Decoded(text, warnings=warnings)
     if _looks_binary(raw[:_SNIFF_BYTES]):
         return Decoded(skipped="binary", warnings=[*warnings, "skipped: binary input"])
     try:
-        return Decoded(raw.decode("utf-8"), "utf-8", warnings=warnings)
+        return Decoded(raw.decode("utf-8"), warnings=warnings)
     except UnicodeDecodeError:
         pass
     lenient = raw.decode("utf-8", errors="replace")
     bad = lenient.count("\ufffd")
     if sum(ord(c) > 127 for c in lenient) - bad > bad:
         warnings.append(f"invalid UTF-8: {bad} undecodable sequence(s) replaced")
-        return Decoded(lenient, "utf-8", warnings=warnings)
+        return Decoded(lenient, warnings=warnings)
     encoding = _legacy_encoding(raw)
     warnings.append(f"decoded as {encoding} (not valid UTF-8)")
-    return Decoded(raw.decode(encoding, errors="replace"), encoding, warnings=warnings)
+    return Decoded(raw.decode(encoding, errors="replace"), warnings=warnings)
 
 
 def _legacy_encoding(raw: bytes) -> str:

@@ -39,7 +39,7 @@ class Header:
     standfirst: str | None = None
     section: str | None = None
     byline: str | None = None
-    date_line: str | None = None
+    printed_date: str | None = None
     date: ParsedDate | None = None
     masthead: str | None = None
     author_links: list[str] = field(default_factory=list)  # names linked to author pages
@@ -62,7 +62,7 @@ def _take_meta_line(unit: Unit, header: Header) -> bool:
         header.byline, took = meta.byline, True
         header.author_links = list(unit.authors)
     if meta.date is not None and header.date is None:
-        header.date_line, header.date, took = unit.text, meta.date, True
+        header.printed_date, header.date, took = unit.text, meta.date, True
     return took
 
 

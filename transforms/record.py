@@ -53,7 +53,7 @@ class Article:
     byline_location: str | None = None
     dateline: str | None = None
     outlet: Outlet | None = None
-    date_line: str | None = None  # the printed date line published_at was read from
+    printed_date: str | None = None  # the printed date line published_at was read from
     published_at: str | None = None
     published_precision: Precision | None = None
     date_source: str | None = None
