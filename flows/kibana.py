@@ -38,6 +38,7 @@ class ImportResult:
     """What Kibana reported for one saved objects import."""
 
     success_count: int
+    imported: list[str] = field(default_factory=list)  # "type id" of each imported object
     warnings: list[str] = field(default_factory=list)
 
 
@@ -183,6 +184,7 @@ def import_saved_objects(
         )
     result = ImportResult(
         success_count=int(body.get("successCount", 0)),
+        imported=[f"{item['type']} {item['id']}" for item in body.get("successResults", [])],
         warnings=[str(warning.get("message", warning)) for warning in body.get("warnings", [])],
     )
     log.info("Kibana imported %d saved objects", result.success_count)
