@@ -471,6 +471,7 @@ def e2e_child(corpus: str, out: str, stub_ner: bool) -> None:
     from prefect import flow
 
     import flows.ingest as ingest_mod
+    from flows.config import load_settings
 
     log_dir = Path(out).with_suffix(".intervals")
     shutil.rmtree(log_dir, ignore_errors=True)
@@ -522,8 +523,8 @@ def e2e_child(corpus: str, out: str, stub_ner: bool) -> None:
         "prefect_server_peak_rss_mb": round(sampler.server_peak, 1),
         "rss_series_mb": samples[::step],
         "stub_ner": stub_ner,
-        "task_runner": ingest_mod.get_settings().task_runner,
-        "task_workers": ingest_mod.get_settings().task_workers,
+        "task_runner": load_settings().task_runner,
+        "task_workers": load_settings().task_workers,
         "openblas_num_threads": os.environ.get("OPENBLAS_NUM_THREADS"),
     }
     Path(out).write_text(json.dumps(result, indent=1))

@@ -28,7 +28,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
 from flows import local_es, sources
-from flows.config import Settings, get_settings
+from flows.config import Settings, load_settings, running_with
 from flows.console_logs import quiet_console
 from flows.dead_letter import DeadLetterError
 from flows.es_client import EsUnavailableError, check_connection, describe_error, make_client
@@ -129,8 +129,12 @@ def progress_bar(visible: bool) -> Iterator[Progress]:
 
 
 @app.callback()
-def main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Debug logging")) -> None:
-    """Configure logging once for every command."""
+def main(
+    ctx: typer.Context,
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Debug logging"),
+) -> None:
+    """Configure logging and read the settings once for every command (a caller may pass its
+    own Settings as the context object)."""
     global _verbose
     _verbose = verbose
     logging.basicConfig(
@@ -140,7 +144,8 @@ def main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Debug logg
     if not verbose:  # the transport logs every retry with a traceback
         logging.getLogger("elastic_transport").setLevel(logging.ERROR)
     try:
-        get_settings()
+        if ctx.obj is None:
+            ctx.obj = load_settings()
     except ValidationError as exc:  # one line per bad setting; never echo the value given
         problems = "; ".join(
             f"NEWSINDEX_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}"
@@ -149,15 +154,15 @@ def main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Debug logg
             for e in exc.errors()
         )
         raise fail(f"invalid settings: {problems}") from None
-    ca_file = get_settings().es_ca_certs
+    ca_file = ctx.obj.es_ca_certs
     if ca_file is not None and not ca_file.is_file():  # checked here: compose paths are remote
         raise fail(f"invalid settings: NEWSINDEX_ES_CA_CERTS: no such file: {ca_file}")
 
 
 @app.command()
-def ping() -> None:
+def ping(ctx: typer.Context) -> None:
     """Check the configured Elasticsearch answers, and print its version."""
-    settings = get_settings()
+    settings: Settings = ctx.obj
     try:
         version = check_connection(make_client(settings), settings)
     except EsUnavailableError as exc:
@@ -167,6 +172,7 @@ def ping() -> None:
 
 @app.command()
 def extract(
+    ctx: typer.Context,
     paths: list[str] = typer.Argument(..., help="Files and/or folders to clean"),
     include: list[str] = typer.Option(None, "--include", help="File name glob (repeatable)"),
     enrich: bool = typer.Option(
@@ -179,7 +185,7 @@ def extract(
     need the index, stay absent."""
     from flows.prepare import record_lines
 
-    settings = get_settings()
+    settings: Settings = ctx.obj
     patterns = tuple(include) if include else sources.DEFAULT_INCLUDE
     try:
         files = [
@@ -207,6 +213,7 @@ def extract(
 @app.command()
 @one_line_api_errors
 def run(
+    ctx: typer.Context,
     source: str = typer.Argument("data/samples", help="Folder, file or fsspec URL to ingest"),
     full_refresh: bool = typer.Option(False, help="Re-process unchanged files too"),
     dry_run: bool = typer.Option(False, help="Parse and enrich, write nothing"),
@@ -214,7 +221,7 @@ def run(
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON"),
 ) -> None:
     """Run the ingest flow once. Exit 3 when some files could not be indexed."""
-    settings = get_settings()
+    settings: Settings = ctx.obj
     with one_line_errors(settings.es_url, as_json):
         sources.validate_source(source, settings.source_root)
         preflight(make_client(settings), settings, writes=not dry_run)
@@ -224,7 +231,7 @@ def run(
         options = IngestOptions(
             source=source, full_refresh=full_refresh, dry_run=dry_run, batch_size=batch_size
         )
-        with showing(for_console(console)):
+        with showing(for_console(console)), running_with(settings):
             summary = ingest.with_options(task_runner=runner)(options)
     _print_summary(summary, as_json)
     if summary["failed"]:
@@ -271,6 +278,7 @@ def _failed_files(summary: dict, dead_letter: object, note: str = "") -> str:
 @app.command()
 @one_line_api_errors
 def rebuild(
+    ctx: typer.Context,
     source: str = typer.Argument(..., help="Every source file, to re-process into new indices"),
     keep_old: int = typer.Option(1, help="Old index versions to keep after the swap"),
     strict: bool = typer.Option(False, help="Do not swap when any file failed"),
@@ -281,7 +289,7 @@ def rebuild(
     Files failing on their own do not stop the swap (exit 3, the files named); systemic
     failures, or any failure with --strict, leave the aliases where they were (exit 2).
     """
-    settings = get_settings()
+    settings: Settings = ctx.obj
     with one_line_errors(settings.es_url, as_json):
         sources.validate_source(source, settings.source_root)
         preflight(make_client(settings), settings)
@@ -289,7 +297,7 @@ def rebuild(
         from flows.ingest import IngestOptions
         from flows.rebuild import rebuild_indices
 
-        with showing(for_console(console)):
+        with showing(for_console(console)), running_with(settings):
             summary = rebuild_indices.with_options(task_runner=runner)(
                 IngestOptions(source=source), keep_old=keep_old, strict=strict
             )
@@ -300,20 +308,20 @@ def rebuild(
 
 
 @app.command()
-def serve() -> None:
+def serve(ctx: typer.Context) -> None:
     """Serve the scheduled inbox ingest and the rebuild deployments from this process."""
     from flows.deployments import serve_deployments
 
-    settings = get_settings()
+    settings: Settings = ctx.obj
     serve_deployments(settings.inbox, settings.ingest_cron)
 
 
 @app.command()
-def deploy() -> None:
+def deploy(ctx: typer.Context) -> None:
     """Register the deployments with the Prefect work pool NEWSINDEX_WORK_POOL."""
     from flows.deployments import deploy_to_pool
 
-    settings = get_settings()
+    settings: Settings = ctx.obj
     for deployment_id in deploy_to_pool(settings.inbox, settings.ingest_cron, settings.work_pool):
         typer.echo(f"deployment {deployment_id} registered on pool {settings.work_pool}")
 
@@ -330,6 +338,7 @@ def _iso_date(value: str | None) -> date | None:
 @app.command("search")
 @one_line_api_errors
 def search_command(
+    ctx: typer.Context,
     query: str = typer.Argument(..., help="Words to find (empty string: everything, newest first)"),
     outlet: str | None = typer.Option(None, help="Outlet name or id"),
     person: str | None = typer.Option(None, help="Person entity"),
@@ -347,7 +356,7 @@ def search_command(
     from flows.search_output import print_result, result_json
 
     filters = SearchFilters(outlet, person, org, place, author, _iso_date(since), _iso_date(until))
-    settings = get_settings()
+    settings: Settings = ctx.obj
     es = make_client(settings)
     with one_line_errors(settings.es_url):
         check_connection(es, settings)
@@ -366,6 +375,7 @@ def search_command(
 @app.command()
 @one_line_api_errors
 def setup(
+    ctx: typer.Context,
     skip_kibana: bool = typer.Option(
         False, "--skip-kibana", help="Only Elasticsearch: templates, indices and aliases"
     ),
@@ -383,7 +393,7 @@ def setup(
     from flows.kibana import KibanaError
     from flows.setup import describe_indices, setup_elasticsearch, setup_kibana
 
-    settings = get_settings()
+    settings: Settings = ctx.obj
     with one_line_errors(settings.es_url):
         version, state = setup_elasticsearch(settings)
     for line in describe_indices(settings, version, state):
@@ -431,12 +441,13 @@ def _setup_security(settings: Settings, keys_dir: Path | None) -> None:
 @app.command()
 @one_line_api_errors
 def retry(
+    ctx: typer.Context,
     as_json: bool = typer.Option(False, "--json", help="Print the machine summary (JSON)"),
 ) -> None:
     """Re-process what the dead-letter holds; keep only what still fails. Exit 3 if some do."""
     from flows.retry import retry_dead_letter
 
-    settings = get_settings()
+    settings: Settings = ctx.obj
     with one_line_errors(settings.es_url):
         check_connection(make_client(settings), settings)
         result = retry_dead_letter(settings)
@@ -471,6 +482,7 @@ def retry(
 @app.command()
 @one_line_api_errors
 def status(
+    ctx: typer.Context,
     as_json: bool = typer.Option(False, "--json", help="Print the status as JSON"),
 ) -> None:
     """Aliases and indices, counts per outlet, language and pipeline version, mapping drift,
@@ -479,7 +491,7 @@ def status(
     from flows.ingest import PIPELINE_VERSION
     from flows.status import collect_status, status_lines
 
-    settings = get_settings()
+    settings: Settings = ctx.obj
     es = make_client(settings)
     with one_line_errors(settings.es_url):
         version = check_connection(es, settings)

@@ -34,7 +34,7 @@ from pydantic import BaseModel, Field
 
 from flows import progress
 from flows.bulk import index_articles, load_window
-from flows.config import Settings, get_settings
+from flows.config import Settings, run_settings
 from flows.console_logs import CONSOLE
 from flows.dead_letter import DeadLetter
 from flows.dedup_store import dedup_fields, fetch_candidates
@@ -57,7 +57,7 @@ from flows.sources import (
     read_file,
     source_root_for,
 )
-from flows.task_runner import build_task_runner, share_api_with_workers
+from flows.task_runner import RunnerOfRunSettings, share_api_with_workers
 from transforms.clean import document_id
 from transforms.dedup import assign_groups, signature
 from transforms.entities import enrich_entities
@@ -285,10 +285,10 @@ def _batches(files: list[SourceFile], size: int) -> list[list[SourceFile]]:
     return [files[i : i + size] for i in range(0, len(files), size)]
 
 
-@flow(name="ingest", task_runner=build_task_runner(get_settings()), log_prints=False)
+@flow(name="ingest", task_runner=RunnerOfRunSettings(), log_prints=False)
 def ingest(options: IngestOptions = DEFAULT_OPTIONS) -> dict:
     """Index every new or changed raw file under `options.source`; returns the run summary."""
-    settings = get_settings()
+    settings = run_settings()
     logger = get_run_logger()
     es = make_client(settings)
     version = preflight(es, settings, writes=not options.dry_run)
@@ -296,7 +296,7 @@ def ingest(options: IngestOptions = DEFAULT_OPTIONS) -> dict:
     with contextlib.nullcontext() if options.dry_run else writer_lease(es, settings):
         targets = aliases(settings) if options.dry_run else open_indices(es, settings)
         report = run_batches(options, settings, targets)
-    return publish_report(report)
+    return publish_report(report, settings)
 
 
 def run_batches(options: IngestOptions, settings: Settings, targets: IndexPair) -> RunReport:
@@ -401,12 +401,12 @@ def _write_batch(
     return index_batch(quote(batch), settings, targets)
 
 
-def publish_report(report: RunReport) -> dict:
+def publish_report(report: RunReport, settings: Settings) -> dict:
     """Log the run summary and publish it as the run's Markdown artifact."""
     summary = report.summary()
     get_run_logger().info("run summary: %s", {k: v for k, v in summary.items() if k != "failures"})
     create_markdown_artifact(
         key="ingest-report", markdown=report.to_markdown(), description="newsindex ingest run"
     )
-    record_flow_run(summary, PIPELINE_VERSION)  # for `newsindex status`
+    record_flow_run(settings, summary, PIPELINE_VERSION)  # for `newsindex status`
     return summary

@@ -19,23 +19,23 @@ from __future__ import annotations
 
 from prefect import flow, get_run_logger
 
-from flows.config import get_settings
+from flows.config import run_settings
 from flows.es_client import make_client, redact_url
 from flows.indices import IndexPair, rebuild
 from flows.ingest import DEFAULT_OPTIONS, IngestOptions, publish_report, run_batches
 from flows.lease import writer_lease
 from flows.preflight import preflight
 from flows.report import RunAbortedError, RunReport
-from flows.task_runner import build_task_runner
+from flows.task_runner import RunnerOfRunSettings
 
 
-@flow(name="rebuild", task_runner=build_task_runner(get_settings()), log_prints=False)
+@flow(name="rebuild", task_runner=RunnerOfRunSettings(), log_prints=False)
 def rebuild_indices(
     options: IngestOptions = DEFAULT_OPTIONS, keep_old: int = 1, strict: bool = False
 ) -> dict:
     """Re-ingest `options.source` into fresh indices and swap both aliases to them at once."""
     options = options.model_copy(update={"full_refresh": True})
-    settings = get_settings()
+    settings = run_settings()
     logger = get_run_logger()
     es = make_client(settings)
     version = preflight(es, settings)
@@ -50,7 +50,7 @@ def rebuild_indices(
     with writer_lease(es, settings):
         state = rebuild(es, settings, fill, keep_old=keep_old)
     logger.info("aliases now point at %s", state.write_indices.names())
-    return publish_report(report)
+    return publish_report(report, settings)
 
 
 def _refusal(report: RunReport, strict: bool) -> str | None:

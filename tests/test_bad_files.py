@@ -16,7 +16,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +26,7 @@ from typer.testing import CliRunner
 from flows import indices as indices_module
 from flows.bulk import load_window
 from flows.cli import app
-from flows.config import Settings, get_settings
+from flows.config import Settings
 from flows.es_client import describe_error
 from flows.indices import aliases, ensure_indices, indices_behind
 from flows.ingest import IngestOptions, ingest
@@ -38,13 +37,6 @@ from transforms.record import Article, Paragraph
 pytestmark = [pytest.mark.elasticsearch, pytest.mark.prefect]
 
 LONG_CHARS = 1_100_000
-
-
-@pytest.fixture(autouse=True)
-def _fresh_settings() -> Iterator[None]:
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
 
 
 @pytest.fixture

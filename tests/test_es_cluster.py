@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 from elasticsearch import Elasticsearch
 
-from flows.config import get_settings
 from flows.ingest import IngestOptions, ingest
 from flows.local_es import LocalCluster, LocalEsError
 from flows.report import RunAbortedError
@@ -40,13 +39,6 @@ def cluster() -> Iterator[LocalCluster]:
         pytest.skip(f"cannot start a two-node Elasticsearch: {exc}")
     yield nodes
     nodes.stop()
-
-
-@pytest.fixture(autouse=True)
-def _fresh_settings() -> Iterator[None]:
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
 
 
 def test_a_node_killed_mid_run_loses_nothing(

@@ -29,7 +29,7 @@ from flows import bulk as bulk_module
 from flows import ingest as ingest_module
 from flows.bulk import index_articles, load_window
 from flows.cli import app
-from flows.config import Settings, get_settings
+from flows.config import Settings, load_settings
 from flows.indices import ensure_indices
 from flows.ingest import IngestOptions, ingest
 from flows.local_es import LocalElasticsearch, LocalEsError
@@ -135,15 +135,7 @@ def use_flow_settings(
     monkeypatch.setenv("NEWSINDEX_DEAD_LETTER_PATH", str(dead_letter))
     for key, value in more.items():
         monkeypatch.setenv(f"NEWSINDEX_{key.upper()}", value)
-    get_settings.cache_clear()
-    return get_settings()
-
-
-@pytest.fixture(autouse=True)
-def _fresh_settings() -> Iterator[None]:
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
+    return load_settings()
 
 
 @pytest.fixture

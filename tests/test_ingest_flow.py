@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from elasticsearch import Elasticsearch
 
-from flows.config import Settings, get_settings
+from flows.config import Settings, running_with
 from flows.ingest import IngestOptions, ingest
 from flows.search import search
 from transforms.clean import clean_document
@@ -32,9 +32,8 @@ def flow_settings(
     monkeypatch.setenv("NEWSINDEX_ES_URL", settings.es_url)
     monkeypatch.setenv("NEWSINDEX_INDEX_PREFIX", settings.index_prefix)
     monkeypatch.setenv("NEWSINDEX_DEAD_LETTER_PATH", str(settings.dead_letter_path))
-    get_settings.cache_clear()
-    yield get_settings()
-    get_settings.cache_clear()
+    with running_with(settings):
+        yield settings
 
 
 def _copy_samples(target: Path) -> list[Path]:

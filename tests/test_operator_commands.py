@@ -14,7 +14,7 @@ from elasticsearch import Elasticsearch
 from typer.testing import CliRunner
 
 from flows.cli import app
-from flows.config import Settings, get_settings
+from flows.config import Settings, running_with
 from flows.dead_letter import read_entries
 from flows.ingest import PIPELINE_VERSION, IngestOptions, ingest
 from flows.retry import GONE_NOTE, retry_dead_letter
@@ -35,9 +35,8 @@ def flow_settings(
     monkeypatch.setenv("NEWSINDEX_ES_URL", settings.es_url)
     monkeypatch.setenv("NEWSINDEX_INDEX_PREFIX", settings.index_prefix)
     monkeypatch.setenv("NEWSINDEX_DEAD_LETTER_PATH", str(settings.dead_letter_path))
-    get_settings.cache_clear()
-    yield get_settings()
-    get_settings.cache_clear()
+    with running_with(settings):
+        yield settings
 
 
 def _cli(*args: str) -> tuple[int, str]:

@@ -22,8 +22,7 @@ runner = CliRunner()
 
 
 def run_setup(monkeypatch: pytest.MonkeyPatch, settings: Settings, *args: str) -> Any:
-    monkeypatch.setattr(cli, "get_settings", lambda: settings)
-    return runner.invoke(cli.app, ["setup", *args])
+    return runner.invoke(cli.app, ["setup", *args], obj=settings)
 
 
 def cluster_state(es: Elasticsearch, prefix: str) -> dict[str, Any]:
