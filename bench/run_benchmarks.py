@@ -348,10 +348,10 @@ def stage_clean(folder: Path, sample: int) -> tuple[dict, dict, dict, list]:
 
 def stage_rest(kept: list, settings: Any, batch_size: int) -> dict[str, dict]:
     """NER, dedup and index on the kept sample, in flow-sized batches."""
-    from flows.bulk import index_articles
-    from flows.dedup_store import dedup_fields
-    from flows.es_client import make_client
-    from flows.indices import ensure_indices
+    from flows.es.bulk import index_articles
+    from flows.es.candidates import dedup_fields
+    from flows.es.client import make_client
+    from flows.es.indices import ensure_indices
     from flows.ner import DEFAULT_MODEL, MentionCache, find_mentions, load_ner
     from transforms.dedup import assign_groups, signature
     from transforms.entities import enrich_entities
@@ -763,8 +763,8 @@ def _load() -> str:
 def run_size(size: int, args: argparse.Namespace, es_url: str, kind: str = "synthetic") -> dict:
     """Every measurement for one corpus (``kind``) of one size."""
     from flows.config import Settings
-    from flows.es_client import make_client
-    from flows.indices import aliases
+    from flows.es.client import make_client
+    from flows.es.indices import aliases
 
     result: dict[str, Any] = {
         "size": size,
@@ -850,7 +850,7 @@ def main() -> None:
     server = None
     es_url = args.es_url
     if not es_url:
-        from flows.local_es import LocalElasticsearch
+        from flows.ops.local_es import LocalElasticsearch
 
         server = LocalElasticsearch(port=args.es_port, heap="1g")
         print(f"starting a local Elasticsearch {server.start()} at {server.url} ...")

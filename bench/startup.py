@@ -31,8 +31,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 from flows.config import Settings  # noqa: E402
-from flows.es_client import make_client  # noqa: E402
-from flows.local_es import LocalElasticsearch, free_port, stop_process_group  # noqa: E402
+from flows.es.client import make_client  # noqa: E402
+from flows.ops.local_es import LocalElasticsearch, free_port, stop_process_group  # noqa: E402
 
 BIN = Path(sys.executable).parent
 
@@ -113,7 +113,7 @@ def main() -> None:
         cli = ["run", args.source, "--full-refresh"]
         variants = {
             f"baseline ({args.baseline})": (
-                [sys.executable, "-c", "from flows.cli import app; app()", *cli],
+                [sys.executable, "-c", "from flows.cli.main import app; app()", *cli],
                 work / "baseline",
                 base_env
                 | {"PYTHONPATH": str(work / "baseline"), "NEWSINDEX_INDEX_PREFIX": f"sb{stamp}"},

@@ -53,7 +53,7 @@ class Settings(BaseSettings):
         description="Replicas per shard: a number, or a range that follows the node count",
     )
 
-    # One writer per index set (flows/lease.py)
+    # One writer per index set (flows/es/lease.py)
     lease_ttl: float = Field(60.0, ge=1, description="Writer lease lifetime unless renewed, s")
     lease_wait: float = Field(300.0, ge=0, description="How long a run waits for the lease, s")
 

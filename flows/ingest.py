@@ -2,8 +2,8 @@
 
 One raw file becomes one Article (transforms.clean), gains canonical entities (flows.ner +
 transforms.entities) and a MinHash signature (transforms.dedup), is grouped with earlier
-articles found in Elasticsearch (flows.dedup_store), and is bulk-indexed with its paragraphs
-(flows.bulk). Tasks work on batches of files; CPU-heavy preparation runs on the task runner
+articles found in Elasticsearch (flows.es.candidates), and is bulk-indexed with its paragraphs
+(flows.es.bulk). Tasks work on batches of files; CPU-heavy preparation runs on the task runner
 while indexing proceeds in submission order, so story ids are deterministic.
 """
 
@@ -32,21 +32,22 @@ from prefect.tasks import exponential_backoff
 from prefect.utilities.annotations import quote
 from pydantic import BaseModel, Field
 
-from flows import progress
-from flows.bulk import index_articles, load_window
 from flows.config import Settings, run_settings
-from flows.console_logs import CONSOLE
-from flows.dead_letter import DeadLetter
-from flows.dedup_store import dedup_fields, fetch_candidates
-from flows.es_client import describe_error, make_client, redact_url
-from flows.indices import IndexPair, aliases, open_indices
-from flows.lease import writer_lease
+from flows.es.bulk import index_articles, load_window
+from flows.es.candidates import dedup_fields, fetch_candidates
+from flows.es.client import describe_error, make_client, redact_url
+from flows.es.dead_letter import DeadLetter
+from flows.es.indices import IndexPair, aliases, open_indices
+from flows.es.lease import writer_lease
+from flows.es.run_log import record_flow_run
 from flows.ner import find_mentions, load_ner
 from flows.preflight import preflight
 from flows.prepare import clean_raw
 from flows.report import RunAbortedError, RunReport
-from flows.run_log import record_flow_run
-from flows.runner_errors import TaskRunnerError
+from flows.runtime import progress
+from flows.runtime.console_logs import CONSOLE
+from flows.runtime.runner_errors import TaskRunnerError
+from flows.runtime.task_runner import RunnerOfRunSettings, share_api_with_workers
 from flows.sources import (
     DEFAULT_INCLUDE,
     Location,
@@ -57,7 +58,6 @@ from flows.sources import (
     read_file,
     source_root_for,
 )
-from flows.task_runner import RunnerOfRunSettings, share_api_with_workers
 from transforms.clean import document_id
 from transforms.dedup import assign_groups, signature
 from transforms.entities import enrich_entities
@@ -125,7 +125,7 @@ def _indexed_hashes(es: Elasticsearch, alias: str, ids: list[str]) -> dict[str, 
     """content_hash of the articles already indexed completely under these ids.
 
     An article stored without a `fingerprint` lost a paragraph write: it is not complete, so
-    it is left out and the file is processed again (flows.bulk rewrites it all).
+    it is left out and the file is processed again (flows.es.bulk rewrites it all).
     """
     if not ids:
         return {}
@@ -302,7 +302,7 @@ def ingest(options: IngestOptions = DEFAULT_OPTIONS) -> dict:
 def run_batches(options: IngestOptions, settings: Settings, targets: IndexPair) -> RunReport:
     """Discover the files, prepare batches on the task runner, index them in order.
 
-    Writes happen in one load window (flows.bulk.load_window): refresh is off on both indices
+    Writes happen in one load window (flows.es.bulk.load_window): refresh is off on both indices
     for the run, and restored and refreshed when it ends, however it ends. Paragraphs become
     searchable then; articles after each batch (``index_batch``).
     """

@@ -5,8 +5,8 @@ from __future__ import annotations
 from elasticsearch import Elasticsearch
 
 from flows.config import Settings
-from flows.dead_letter import DeadLetter
-from flows.es_client import check_connection
+from flows.es.client import check_connection
+from flows.es.dead_letter import DeadLetter
 
 
 def preflight(es: Elasticsearch, settings: Settings, *, writes: bool = True) -> str:

@@ -6,7 +6,7 @@ mapping) do not stop the swap: they are in the summary and the dead-letter. A sy
 (Elasticsearch down or refusing writes, or no file indexed at all) drops the new indices and
 the aliases never move; so does any failed file with `strict`.
 
-Catching up: the rebuild holds the writer lease (flows.lease) from before it creates the new
+Catching up: the rebuild holds the writer lease (flows.es.lease) from before it creates the new
 indices until after the swap, so an ingest started meanwhile waits and then writes through the
 moved aliases into the new indices; nothing is written into the old indices while the new ones
 fill, so the swap drops nothing. That was chosen over re-scanning the source before the swap:
@@ -20,13 +20,13 @@ from __future__ import annotations
 from prefect import flow, get_run_logger
 
 from flows.config import run_settings
-from flows.es_client import make_client, redact_url
-from flows.indices import IndexPair, rebuild
+from flows.es.client import make_client, redact_url
+from flows.es.indices import IndexPair, rebuild
+from flows.es.lease import writer_lease
 from flows.ingest import DEFAULT_OPTIONS, IngestOptions, publish_report, run_batches
-from flows.lease import writer_lease
 from flows.preflight import preflight
 from flows.report import RunAbortedError, RunReport
-from flows.task_runner import RunnerOfRunSettings
+from flows.runtime.task_runner import RunnerOfRunSettings
 
 
 @flow(name="rebuild", task_runner=RunnerOfRunSettings(), log_prints=False)

@@ -16,7 +16,7 @@ import pytest
 from elasticsearch import Elasticsearch
 
 from flows.config import Settings
-from flows.local_es import LocalElasticsearch, LocalEsError
+from flows.ops.local_es import LocalElasticsearch, LocalEsError
 from tests import secure_es
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")

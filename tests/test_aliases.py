@@ -11,9 +11,9 @@ import pytest
 from elasticsearch import Elasticsearch
 from elasticsearch.helpers import streaming_bulk
 
-from flows.bulk import index_articles
 from flows.config import Settings
-from flows.indices import (
+from flows.es.bulk import index_articles
+from flows.es.indices import (
     IndexPair,
     ensure_indices,
     indices_behind,

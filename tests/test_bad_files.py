@@ -23,12 +23,12 @@ import pytest
 from elasticsearch import BadRequestError, Elasticsearch
 from typer.testing import CliRunner
 
-from flows import indices as indices_module
-from flows.bulk import load_window
-from flows.cli import app
+from flows.cli.main import app
 from flows.config import Settings
-from flows.es_client import describe_error
-from flows.indices import aliases, ensure_indices, indices_behind
+from flows.es import indices as indices_module
+from flows.es.bulk import load_window
+from flows.es.client import describe_error
+from flows.es.indices import aliases, ensure_indices, indices_behind
 from flows.ingest import IngestOptions, ingest
 from flows.ner import find_mentions, split_text
 from tests.test_faults import assert_balanced, dead_letters, use_flow_settings, write_articles
@@ -329,7 +329,7 @@ def test_refresh_already_off_is_not_called_an_interrupted_load(
     state = ensure_indices(es, settings)
     es.indices.put_settings(index=state.write_indices.articles, settings={"refresh_interval": "-1"})
     with (
-        caplog.at_level(logging.WARNING, logger="flows.bulk"),
+        caplog.at_level(logging.WARNING, logger="flows.es.bulk"),
         load_window(es, state.aliases.names()),
     ):
         pass

@@ -9,8 +9,8 @@ import pytest
 from datasketch import MinHash
 from elasticsearch import Elasticsearch
 
-from flows.dedup_store import CANDIDATE_FIELDS, dedup_fields, fetch_candidates
-from flows.templates import load_mapping
+from flows.es.candidates import CANDIDATE_FIELDS, dedup_fields, fetch_candidates
+from flows.es.templates import load_mapping
 from tests.enriched_seeds import enriched_seeds, transfer_article
 from transforms import dedup
 from transforms.record import Article
@@ -360,7 +360,7 @@ def test_fetch_candidates_needs_two_shared_bands(es: Elasticsearch, index_prefix
 
 def test_story_window_of_a_date_at_the_calendars_edge() -> None:
     """A junk date near year 1 or 9999 (seen on real pages) must not break the candidate query."""
-    from flows.dedup_store import _story_window
+    from flows.es.candidates import _story_window
 
     for day in ("0001-01-02T00:00:00Z", "9999-12-30T00:00:00Z"):
         article = Article(id="a", source="x.txt", format="text", content_hash="h", published_at=day)

@@ -16,7 +16,7 @@ import pytest
 from elasticsearch import Elasticsearch
 
 from flows.ingest import IngestOptions, ingest
-from flows.local_es import LocalCluster, LocalEsError
+from flows.ops.local_es import LocalCluster, LocalEsError
 from flows.report import RunAbortedError
 from tests.test_faults import (
     assert_balanced,

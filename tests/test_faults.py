@@ -25,14 +25,14 @@ import pytest
 from elasticsearch import Elasticsearch, NotFoundError
 from typer.testing import CliRunner
 
-from flows import bulk as bulk_module
 from flows import ingest as ingest_module
-from flows.bulk import index_articles, load_window
-from flows.cli import app
+from flows.cli.main import app
 from flows.config import Settings, load_settings
-from flows.indices import ensure_indices
+from flows.es import bulk as bulk_module
+from flows.es.bulk import index_articles, load_window
+from flows.es.indices import ensure_indices
 from flows.ingest import IngestOptions, ingest
-from flows.local_es import LocalElasticsearch, LocalEsError
+from flows.ops.local_es import LocalElasticsearch, LocalEsError
 from flows.report import RunAbortedError
 from flows.sources import SourceFile
 from tests.conftest import delete_prefixed
@@ -440,7 +440,7 @@ def test_article_missing_a_paragraph_is_redone_not_skipped(
     articles, paragraphs = (f"{flow_settings.index_prefix}-{k}" for k in ("articles", "paragraphs"))
     broken = clean_document(files[0].read_bytes(), str(files[0])).id
     source = es.get(index=articles, id=broken)["_source"]
-    del source["fingerprint"]  # what flows.bulk stores when a paragraph write failed
+    del source["fingerprint"]  # what flows.es.bulk stores when a paragraph write failed
     es.index(index=articles, id=broken, document=source)
     es.delete(index=paragraphs, id=f"{broken}-0001", refresh=True)
 

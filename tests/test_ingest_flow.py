@@ -16,8 +16,8 @@ import pytest
 from elasticsearch import Elasticsearch
 
 from flows.config import Settings, running_with
+from flows.es.search import search
 from flows.ingest import IngestOptions, ingest
-from flows.search import search
 from transforms.clean import clean_document
 
 pytestmark = [pytest.mark.prefect, pytest.mark.elasticsearch]

@@ -19,15 +19,15 @@ from typing import Any
 import pytest
 
 from flows.config import Settings
-from flows.indices import aliases
-from flows.kibana import (
+from flows.es.indices import aliases
+from flows.es.templates import load_mapping
+from flows.ops.kibana import (
     KibanaError,
     import_saved_objects,
     load_saved_objects,
     to_ndjson,
     wait_for_kibana,
 )
-from flows.templates import load_mapping
 from tests.kibana_stub import KibanaStub, closed_port_url
 
 RAW = files("mappings").joinpath("kibana_objects.ndjson").read_text(encoding="utf-8")

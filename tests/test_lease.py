@@ -23,12 +23,12 @@ import pytest
 from elasticsearch import Elasticsearch
 from prefect.client.schemas.objects import ConcurrencyLimitStrategy
 
-from flows.cli import LEASE_HELD_EXIT
+from flows.cli.main import LEASE_HELD_EXIT
 from flows.config import Settings
 from flows.deployments import runner_deployments
-from flows.indices import aliases, indices_behind
-from flows.lease import LOCK_ID, Holder, LeaseError, LeaseHeldError, WriterLease, locks_index
-from flows.lease import writer_lease as hold_lease
+from flows.es.indices import aliases, indices_behind
+from flows.es.lease import LOCK_ID, Holder, LeaseError, LeaseHeldError, WriterLease, locks_index
+from flows.es.lease import writer_lease as hold_lease
 from tests.secure_es import SecuredServer
 from tests.test_faults import assert_balanced, assert_indexed_exactly_once, write_articles
 

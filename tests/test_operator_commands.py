@@ -13,13 +13,13 @@ import pytest
 from elasticsearch import Elasticsearch
 from typer.testing import CliRunner
 
-from flows.cli import app
+from flows.cli.main import app
 from flows.config import Settings, running_with
-from flows.dead_letter import read_entries
+from flows.es.dead_letter import read_entries
+from flows.es.templates import apply_templates
 from flows.ingest import PIPELINE_VERSION, IngestOptions, ingest
 from flows.retry import GONE_NOTE, retry_dead_letter
 from flows.status import collect_status
-from flows.templates import apply_templates
 from transforms.clean import clean_document
 from transforms.entities import ENTITY_TYPES
 

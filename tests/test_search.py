@@ -10,12 +10,12 @@ import pytest
 from elasticsearch import Elasticsearch
 from typer.testing import CliRunner
 
-from flows.bulk import index_articles
-from flows.cli import app
+from flows.cli.main import app
+from flows.cli.search_output import snippet_markup
 from flows.config import Settings
-from flows.indices import ensure_indices
-from flows.search import SearchFilters, search
-from flows.search_output import snippet_markup
+from flows.es.bulk import index_articles
+from flows.es.indices import ensure_indices
+from flows.es.search import SearchFilters, search
 from tests.article_samples import corpus
 
 

@@ -24,13 +24,13 @@ from elasticsearch import AuthorizationException, Elasticsearch
 from prefect.client.orchestration import get_client
 from typer.testing import CliRunner
 
-from flows.cli import app
-from flows.es_client import check_connection, make_client
+from flows.cli.main import app
+from flows.es.client import check_connection, make_client
+from flows.es.search import search
 from flows.ingest import IngestOptions, ingest
+from flows.ops.security import describe_api_error
+from flows.ops.setup import setup_elasticsearch
 from flows.rebuild import rebuild_indices
-from flows.search import search
-from flows.security import describe_api_error
-from flows.setup import setup_elasticsearch
 from tests.secure_es import PREFIX, SecuredServer
 
 pytestmark = pytest.mark.elasticsearch

@@ -34,14 +34,14 @@ from prefect.client.orchestration import get_client
 from pydantic import ValidationError
 from typer.testing import CliRunner
 
-from flows.bulk import Operation, write_operations
-from flows.cli import app
+from flows.cli.main import app
 from flows.config import Settings, load_settings
-from flows.dead_letter import DeadLetter
-from flows.es_client import EsUnavailableError, check_connection, make_client
+from flows.es.bulk import Operation, write_operations
+from flows.es.client import EsUnavailableError, check_connection, make_client
+from flows.es.dead_letter import DeadLetter
 from flows.ingest import IngestOptions, ingest
-from flows.security import role_definitions
-from flows.setup import setup_elasticsearch
+from flows.ops.security import role_definitions
+from flows.ops.setup import setup_elasticsearch
 from flows.sources import SourceError, discover, validate_source
 from tests.secure_es import SecuredServer
 

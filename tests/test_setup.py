@@ -13,9 +13,9 @@ import pytest
 from elasticsearch import Elasticsearch
 from typer.testing import CliRunner
 
-from flows import cli
+from flows.cli import main as cli
 from flows.config import Settings
-from flows.indices import aliases
+from flows.es.indices import aliases
 from tests.kibana_stub import KibanaStub, closed_port_url
 
 runner = CliRunner()

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flows.config import Settings
-from flows.es_client import check_connection, make_client, redact_url
-from flows.indices import IndexState, ensure_indices
-from flows.kibana import ImportResult, import_saved_objects, wait_for_kibana
-from flows.templates import KINDS
+from flows.es.client import check_connection, make_client, redact_url
+from flows.es.indices import IndexState, ensure_indices
+from flows.es.templates import KINDS
+from flows.ops.kibana import ImportResult, import_saved_objects, wait_for_kibana
 
 
 def setup_elasticsearch(settings: Settings) -> tuple[str, IndexState]:

@@ -13,7 +13,7 @@ from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch
 
-from flows.templates import load_mapping
+from flows.es.templates import load_mapping
 
 log = logging.getLogger(__name__)
 

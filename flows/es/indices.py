@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from elasticsearch import ApiError, BadRequestError, Elasticsearch, NotFoundError
 
 from flows.config import Settings
-from flows.templates import (
+from flows.es.templates import (
     ENGLISH,
     FALLBACK,
     KINDS,

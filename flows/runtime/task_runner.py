@@ -11,8 +11,8 @@ from prefect.settings import PREFECT_API_URL
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
 from flows.config import Settings, run_settings
-from flows.console_logs import quiet_console
-from flows.runner_errors import TaskRunnerError
+from flows.runtime.console_logs import quiet_console
+from flows.runtime.runner_errors import TaskRunnerError
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ def build_task_runner(
     line per log record and, of Prefect's own, only retry notices.
     """
     if settings.task_runner == "dask":
-        from flows.dask_runner import NewsindexDaskTaskRunner  # optional extra: [dask]
+        from flows.runtime.dask_runner import NewsindexDaskTaskRunner  # optional extra: [dask]
 
         if settings.dask_address:
             return NewsindexDaskTaskRunner(address=settings.dask_address)

@@ -16,8 +16,8 @@ from typing import Any
 from elasticsearch import ApiError, BadRequestError, Elasticsearch, NotFoundError, TransportError
 
 from flows.config import Settings
-from flows.es_client import make_client
-from flows.templates import load_mapping
+from flows.es.client import make_client
+from flows.es.templates import load_mapping
 
 log = logging.getLogger(__name__)
 

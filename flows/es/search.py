@@ -9,7 +9,7 @@ from typing import Any
 from elasticsearch import Elasticsearch
 
 from flows.config import Settings
-from flows.indices import aliases
+from flows.es.indices import aliases
 
 ARTICLE_FIELDS = ["title^3", "standfirst^2", "body"]
 PARAGRAPH_FIELDS = ["text"]

@@ -27,17 +27,18 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-from flows import local_es, sources
+from flows import sources
 from flows.config import Settings, load_settings, running_with
-from flows.console_logs import quiet_console
-from flows.dead_letter import DeadLetterError
-from flows.es_client import EsUnavailableError, check_connection, describe_error, make_client
-from flows.indices import IndexLayoutError
-from flows.lease import LeaseError, LeaseHeldError
+from flows.es.client import EsUnavailableError, check_connection, describe_error, make_client
+from flows.es.dead_letter import DeadLetterError
+from flows.es.indices import IndexLayoutError
+from flows.es.lease import LeaseError, LeaseHeldError
+from flows.ops import local_es
 from flows.preflight import preflight
-from flows.progress import for_console, showing
 from flows.report import RunAbortedError, summary_text
-from flows.runner_errors import TaskRunnerError
+from flows.runtime.console_logs import quiet_console
+from flows.runtime.progress import for_console, showing
+from flows.runtime.runner_errors import TaskRunnerError
 
 app = typer.Typer(
     help="Turn raw news files into a searchable Elasticsearch index.",
@@ -59,7 +60,7 @@ LEASE_HELD_EXIT = 4  # another run held the writer lease for NEWSINDEX_LEASE_WAI
 
 def _one_line_logs() -> None:
     """Without --verbose, log lines on the console carry no traceback, and Prefect's own are
-    shown only for retries (flows.console_logs)."""
+    shown only for retries (flows.runtime.console_logs)."""
     quiet_console(_verbose)
 
 
@@ -109,7 +110,7 @@ def one_line_api_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from flows.security import describe_api_error
+        from flows.ops.security import describe_api_error
 
         try:
             return command(*args, **kwargs)
@@ -245,7 +246,7 @@ def _prepare_run(settings: Settings, source: str, batch_size: int | None) -> Any
     to start, which would import Prefect and spaCy again); its NER models load while the
     temporary Prefect server starts. Returns the task runner for the flow.
     """
-    from flows.prefect_api import start_prefect_api
+    from flows.runtime.prefect_api import start_prefect_api
 
     api_ready = start_prefect_api(_verbose)
     size = batch_size or settings.batch_size
@@ -254,7 +255,7 @@ def _prepare_run(settings: Settings, source: str, batch_size: int | None) -> Any
         settings.task_runner == "processes"
         and sum(1 for _ in itertools.islice(found, size + 1)) <= size
     )
-    from flows.task_runner import build_task_runner
+    from flows.runtime.task_runner import build_task_runner
 
     if in_process:
         from flows.ner import load_ner
@@ -352,8 +353,8 @@ def search_command(
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON (one object)"),
 ) -> None:
     """Search the index and print hits with highlighted snippets and facet counts."""
-    from flows.search import SearchFilters, search
-    from flows.search_output import print_result, result_json
+    from flows.cli.search_output import print_result, result_json
+    from flows.es.search import SearchFilters, search
 
     filters = SearchFilters(outlet, person, org, place, author, _iso_date(since), _iso_date(until))
     settings: Settings = ctx.obj
@@ -390,8 +391,8 @@ def setup(
     ),
 ) -> None:
     """Apply index templates, create indices and aliases, and import the Kibana objects."""
-    from flows.kibana import KibanaError
-    from flows.setup import describe_indices, setup_elasticsearch, setup_kibana
+    from flows.ops.kibana import KibanaError
+    from flows.ops.setup import describe_indices, setup_elasticsearch, setup_kibana
 
     settings: Settings = ctx.obj
     with one_line_errors(settings.es_url):
@@ -415,7 +416,7 @@ def setup(
 def _setup_security(settings: Settings, keys_dir: Path | None) -> None:
     """Store the roles; print the API keys once on stdout (never logged), or write each to
     `keys_dir/{writer,reader}/NEWSINDEX_ES_API_KEY` (a NEWSINDEX_SECRETS_DIR folder, mode 0600)."""
-    from flows.security import SecuritySetupError, apply_security
+    from flows.ops.security import SecuritySetupError, apply_security
 
     es = make_client(settings)
     try:
@@ -487,7 +488,7 @@ def status(
 ) -> None:
     """Aliases and indices, counts per outlet, language and pipeline version, mapping drift,
     last runs and the dead-letter. Read-only (the reader role and the run log suffice)."""
-    from flows.es_client import redact_url
+    from flows.es.client import redact_url
     from flows.ingest import PIPELINE_VERSION
     from flows.status import collect_status, status_lines
 

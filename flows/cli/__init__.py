@@ -1,0 +1,1 @@
+"""The `newsindex` command line (`flows.cli.main:app`) and its output."""
