@@ -91,6 +91,14 @@ class Settings(BaseSettings):
     kibana_ca_certs: Path | None = Field(None, description="CA certificate bundle of Kibana (PEM)")
     kibana_verify_certs: bool = Field(True, description="Verify Kibana's TLS certificate")
 
+    # Local development Elasticsearch (`newsindex local-es`, the tests)
+    local_es_version: str = Field(
+        "9.2.8", pattern=r"^\d+\.\d+\.\d+$", description="Version of the local Elasticsearch"
+    )
+    cache_dir: Path | None = Field(
+        None, description="Folder of the local Elasticsearch distribution and instances"
+    )
+
     @field_validator("spacy_models", mode="before")
     @classmethod
     def _models_by_language(cls, value: Any) -> Any:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from elasticsearch import Elasticsearch
 
-from flows.config import Settings
+from flows.config import Settings, load_settings
 from flows.ops.local_es import LocalElasticsearch, LocalEsError
 from tests import secure_es
 
@@ -65,7 +65,8 @@ def es_url(request: pytest.FixtureRequest) -> Iterator[str]:
     if configured:
         yield configured
         return
-    server = LocalElasticsearch()
+    local = load_settings()  # the local server's version and cache folder
+    server = LocalElasticsearch(version=local.local_es_version, cache=local.cache_dir)
     try:
         version = server.start()
     except LocalEsError as exc:

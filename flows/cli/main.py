@@ -507,11 +507,15 @@ def status(
 
 @local_es_app.command("start")
 def local_es_start(
+    ctx: typer.Context,
     port: int = typer.Option(9200, help="HTTP port on 127.0.0.1"),
     heap: str = typer.Option("1g", help="JVM heap size"),
 ) -> None:
     """Start a local single-node Elasticsearch in the background (security off, loopback only)."""
-    server = local_es.LocalElasticsearch(port=port, heap=heap)
+    settings: Settings = ctx.obj
+    server = local_es.LocalElasticsearch(
+        port=port, heap=heap, version=settings.local_es_version, cache=settings.cache_dir
+    )
     try:
         version = server.start(detach=True)
     except local_es.LocalEsError as exc:
@@ -521,6 +525,7 @@ def local_es_start(
 
 
 @local_es_app.command("stop")
-def local_es_stop() -> None:
+def local_es_stop(ctx: typer.Context) -> None:
     """Stop the Elasticsearch started by `newsindex local-es start`."""
-    typer.echo("stopped" if local_es.stop_detached() else "no local Elasticsearch was running")
+    stopped = local_es.stop_detached(ctx.obj.cache_dir)
+    typer.echo("stopped" if stopped else "no local Elasticsearch was running")
