@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from elasticsearch import Elasticsearch
 
-from flows.config import Settings, load_settings
+from flows.config import Settings, load_settings, running_with
 from flows.ops.local_es import LocalElasticsearch, LocalEsError
 from tests import secure_es
 
@@ -135,6 +135,19 @@ def settings(es: Elasticsearch, es_url: str, index_prefix: str, tmp_path: Path) 
         index_prefix=index_prefix,
         dead_letter_path=tmp_path / "dead-letter.jsonl",
     )
+
+
+@pytest.fixture
+def flow_settings(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, harness: str
+) -> Iterator[Settings]:
+    """`settings` for the flows run in the test (`running_with`), and in the environment for the
+    CLI processes it starts; a temporary Prefect API for the module."""
+    monkeypatch.setenv("NEWSINDEX_ES_URL", settings.es_url)
+    monkeypatch.setenv("NEWSINDEX_INDEX_PREFIX", settings.index_prefix)
+    monkeypatch.setenv("NEWSINDEX_DEAD_LETTER_PATH", str(settings.dead_letter_path))
+    with running_with(settings):
+        yield settings
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import copy
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from elasticsearch import Elasticsearch
 from typer.testing import CliRunner
 
 from flows.cli.main import app
-from flows.config import Settings, running_with
+from flows.config import Settings
 from flows.es.dead_letter import read_entries
 from flows.es.templates import apply_templates
 from flows.ingest import PIPELINE_VERSION, IngestOptions, ingest
@@ -25,18 +24,6 @@ from transforms.entities import ENTITY_TYPES
 
 pytestmark = [pytest.mark.prefect, pytest.mark.elasticsearch, pytest.mark.slow]
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
-
-
-@pytest.fixture
-def flow_settings(
-    settings: Settings, monkeypatch: pytest.MonkeyPatch, harness: None
-) -> Iterator[Settings]:
-    """The process-wide settings (flows and CLI) pointed at the test server and prefix."""
-    monkeypatch.setenv("NEWSINDEX_ES_URL", settings.es_url)
-    monkeypatch.setenv("NEWSINDEX_INDEX_PREFIX", settings.index_prefix)
-    monkeypatch.setenv("NEWSINDEX_DEAD_LETTER_PATH", str(settings.dead_letter_path))
-    with running_with(settings):
-        yield settings
 
 
 def _cli(*args: str) -> tuple[int, str]:
