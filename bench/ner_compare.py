@@ -55,10 +55,12 @@ def facets(article: Any) -> dict[str, Any]:
 def dump(root: Path, paths: list[Path], out: Path) -> dict[str, Any]:
     """In a child: clean, enrich with ``root``'s code; write facets; return the timings."""
     sys.path.insert(0, str(root))
-    from flows.ner import MentionCache, find_mentions, load_ner
+    from flows import ner
+    from flows.ner import MentionCache, load_ner
     from transforms.clean import clean_document
     from transforms.entities import enrich_entities
 
+    find_mentions = getattr(ner, "find_mentions", None) or ner.extract_mentions  # its old name
     articles = [clean_document(p.read_bytes(), str(p)) for p in paths]
     load_ner()
     find_mentions(articles[:5], cache=None)  # warm-up
