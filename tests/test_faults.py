@@ -129,7 +129,7 @@ def tiny_queue_server() -> Iterator[LocalElasticsearch]:
 def use_flow_settings(
     monkeypatch: pytest.MonkeyPatch, url: str, prefix: str, dead_letter: Path, **more: str
 ) -> Settings:
-    """Point the flow's process-wide settings (read from the environment) at a server."""
+    """Point the settings a flow run reads from the environment when it starts at a server."""
     monkeypatch.setenv("NEWSINDEX_ES_URL", url)
     monkeypatch.setenv("NEWSINDEX_INDEX_PREFIX", prefix)
     monkeypatch.setenv("NEWSINDEX_DEAD_LETTER_PATH", str(dead_letter))
