@@ -18,11 +18,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from flows.bulk import BulkReport, index_articles
 from flows.config import Settings
-from flows.es_client import make_client
-from flows.indices import ensure_indices
-from flows.local_es import LocalElasticsearch
+from flows.es.bulk import BulkReport, index_articles
+from flows.es.client import make_client
+from flows.es.indices import ensure_indices
+from flows.ops.local_es import LocalElasticsearch
 from transforms.record import Article, Outlet, Paragraph
 
 SYLLABLES = ["ka", "lo", "mi", "ren", "tha", "vo", "zu", "qui", "ber", "nal", "os", "te", "dri"]

@@ -37,8 +37,8 @@ sys.path.insert(0, str(HERE))
 
 import corpus  # noqa: E402  (bench/ holds scripts, not a package)
 
-from flows.local_dask import LocalDaskCluster  # noqa: E402
-from flows.local_es import LocalElasticsearch  # noqa: E402
+from flows.ops.local_dask import LocalDaskCluster  # noqa: E402
+from flows.ops.local_es import LocalElasticsearch  # noqa: E402
 from tests.conftest import delete_prefixed  # noqa: E402
 from tests.prefect_server import VENV_BIN, prefect_env, prefect_server  # noqa: E402
 

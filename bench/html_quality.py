@@ -36,7 +36,7 @@ from charset_normalizer import from_bytes
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from transforms.html_extract import HtmlResult, extract_html
 
-DEFAULT_DIR = Path("/work/shared/eval/html-benchmark-dev")
+DEFAULT_DIR = Path(__file__).resolve().parents[2] / "shared" / "eval" / "html-benchmark-dev"
 _TOKEN = re.compile(r"\w+")
 SHINGLE = 4
 

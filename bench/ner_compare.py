@@ -6,7 +6,7 @@ Usage: .venv/bin/python bench/ner_compare.py FOLDER [FOLDER...] [--ref REV] [--l
 The ``flows`` and ``transforms`` of ``REV`` (default ``8b70298``, the code before the NER
 speed-ups of issue 20) are unpacked with ``git archive`` into a temporary folder. Each tree
 then runs in a child process of its own on the same files (the first ``--limit`` files of each
-folder, sorted): ``clean_document``, then ``extract_mentions`` + ``enrich_entities`` in batches
+folder, sorted): ``clean_document``, then ``find_mentions`` + ``enrich_entities`` in batches
 of ``BATCH`` with a fresh mention cache (as one flow run) and again with the cache off, timed
 on the child's CPU time. The children alternate for ``--rounds`` rounds (the best time of each
 is kept) so that the machine's load falls on both alike.
@@ -55,19 +55,21 @@ def facets(article: Any) -> dict[str, Any]:
 def dump(root: Path, paths: list[Path], out: Path) -> dict[str, Any]:
     """In a child: clean, enrich with ``root``'s code; write facets; return the timings."""
     sys.path.insert(0, str(root))
-    from flows.ner import MentionCache, extract_mentions, load_ner
+    from flows import ner
+    from flows.ner import MentionCache, load_ner
     from transforms.clean import clean_document
     from transforms.entities import enrich_entities
 
+    find_mentions = getattr(ner, "find_mentions", None) or ner.extract_mentions  # its old name
     articles = [clean_document(p.read_bytes(), str(p)) for p in paths]
     load_ner()
-    extract_mentions(articles[:5], cache=None)  # warm-up
+    find_mentions(articles[:5], cache=None)  # warm-up
     timings = {}
     for label, cache in (("cache_on", MentionCache()), ("cache_off", None)):
         started = time.process_time()
         for i in range(0, len(articles), BATCH):
             batch = articles[i : i + BATCH]
-            for article, found in zip(batch, extract_mentions(batch, cache=cache), strict=True):
+            for article, found in zip(batch, find_mentions(batch, cache=cache), strict=True):
                 enrich_entities(article, found)
         timings[label] = time.process_time() - started
     with out.open("w", encoding="utf-8") as handle:

@@ -9,7 +9,7 @@ For each size it generates (or reuses, when ``manifest.json`` matches) the corpu
 ``OUT/corpus/<size>-seed<seed>/`` with ``bench/corpus.py``, then measures
 
 (a) per stage, docs/s and MB/s of raw input: parse+clean (every file), NER
-    (``extract_mentions`` + ``enrich_entities``; a repeated text is read once, as in the flow),
+    (``find_mentions`` + ``enrich_entities``; a repeated text is read once, as in the flow),
     dedup (``signature`` + ``assign_groups`` per batch, no stored candidates) and index
     (``index_articles`` into the real Elasticsearch), the last three on the first
     ``--stage-sample`` documents, in batches of ``NEWSINDEX_BATCH_SIZE``;
@@ -81,7 +81,7 @@ TARGET_PEER_RATIO = 1.5
 STAGE_NAMES = (
     "read_file",
     "clean_raw",
-    "extract_mentions",
+    "find_mentions",
     "enrich_entities",
     "signature",
     "_indexed_hashes",
@@ -348,11 +348,11 @@ def stage_clean(folder: Path, sample: int) -> tuple[dict, dict, dict, list]:
 
 def stage_rest(kept: list, settings: Any, batch_size: int) -> dict[str, dict]:
     """NER, dedup and index on the kept sample, in flow-sized batches."""
-    from flows.bulk import index_articles
-    from flows.dedup_store import dedup_fields
-    from flows.es_client import make_client
-    from flows.indices import ensure_indices
-    from flows.ner import DEFAULT_MODEL, MentionCache, extract_mentions, load_ner
+    from flows.es.bulk import index_articles
+    from flows.es.candidates import dedup_fields
+    from flows.es.client import make_client
+    from flows.es.indices import ensure_indices
+    from flows.ner import DEFAULT_MODEL, MentionCache, find_mentions, load_ner
     from transforms.dedup import assign_groups, signature
     from transforms.entities import enrich_entities
 
@@ -367,7 +367,7 @@ def stage_rest(kept: list, settings: Any, batch_size: int) -> dict[str, dict]:
     for batch in batches:
         started = time.perf_counter()
         for article, mentions in zip(
-            batch, extract_mentions(batch, models=settings.spacy_models, cache=cache), strict=True
+            batch, find_mentions(batch, models=settings.spacy_models, cache=cache), strict=True
         ):
             enrich_entities(article, mentions)
         ner_s += time.perf_counter() - started
@@ -454,7 +454,7 @@ class RssSampler(threading.Thread):
 
 
 def stub_mentions(articles: Any, **_: Any) -> list:
-    """``extract_mentions`` without the model: no mentions (``--stub-ner``)."""
+    """``find_mentions`` without the model: no mentions (``--stub-ner``)."""
     from transforms.entities import entity_sources
 
     return [[[] for _ in entity_sources(a)] for a in articles]
@@ -471,12 +471,13 @@ def e2e_child(corpus: str, out: str, stub_ner: bool) -> None:
     from prefect import flow
 
     import flows.ingest as ingest_mod
+    from flows.config import load_settings
 
     log_dir = Path(out).with_suffix(".intervals")
     shutil.rmtree(log_dir, ignore_errors=True)
     log_dir.mkdir(parents=True)
     task_stages = {
-        name: stub_mentions if stub_ner and name == "extract_mentions" else None
+        name: stub_mentions if stub_ner and name == "find_mentions" else None
         for name in STAGE_NAMES
     }
     for name, stand_in in task_stages.items():  # in this process (the flow, thread tasks)
@@ -522,8 +523,8 @@ def e2e_child(corpus: str, out: str, stub_ner: bool) -> None:
         "prefect_server_peak_rss_mb": round(sampler.server_peak, 1),
         "rss_series_mb": samples[::step],
         "stub_ner": stub_ner,
-        "task_runner": ingest_mod.get_settings().task_runner,
-        "task_workers": ingest_mod.get_settings().task_workers,
+        "task_runner": load_settings().task_runner,
+        "task_workers": load_settings().task_workers,
         "openblas_num_threads": os.environ.get("OPENBLAS_NUM_THREADS"),
     }
     Path(out).write_text(json.dumps(result, indent=1))
@@ -762,8 +763,8 @@ def _load() -> str:
 def run_size(size: int, args: argparse.Namespace, es_url: str, kind: str = "synthetic") -> dict:
     """Every measurement for one corpus (``kind``) of one size."""
     from flows.config import Settings
-    from flows.es_client import make_client
-    from flows.indices import aliases
+    from flows.es.client import make_client
+    from flows.es.indices import aliases
 
     result: dict[str, Any] = {
         "size": size,
@@ -849,7 +850,7 @@ def main() -> None:
     server = None
     es_url = args.es_url
     if not es_url:
-        from flows.local_es import LocalElasticsearch
+        from flows.ops.local_es import LocalElasticsearch
 
         server = LocalElasticsearch(port=args.es_port, heap="1g")
         print(f"starting a local Elasticsearch {server.start()} at {server.url} ...")

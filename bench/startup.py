@@ -31,10 +31,18 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 from flows.config import Settings  # noqa: E402
-from flows.es_client import make_client  # noqa: E402
-from flows.local_es import LocalElasticsearch, free_port, stop_process_group  # noqa: E402
+from flows.es.client import make_client  # noqa: E402
+from flows.ops.local_es import LocalElasticsearch, free_port, stop_process_group  # noqa: E402
 
 BIN = Path(sys.executable).parent
+# The baseline's CLI: `flows.cli.main` since the flows/ packages, `flows.cli` before them.
+BASELINE_CLI = """
+try:
+    from flows.cli.main import app
+except ModuleNotFoundError:
+    from flows.cli import app
+app()
+"""
 
 
 def _export(ref: str, into: Path) -> None:
@@ -113,7 +121,7 @@ def main() -> None:
         cli = ["run", args.source, "--full-refresh"]
         variants = {
             f"baseline ({args.baseline})": (
-                [sys.executable, "-c", "from flows.cli import app; app()", *cli],
+                [sys.executable, "-c", BASELINE_CLI, *cli],
                 work / "baseline",
                 base_env
                 | {"PYTHONPATH": str(work / "baseline"), "NEWSINDEX_INDEX_PREFIX": f"sb{stamp}"},

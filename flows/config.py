@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import os
 import re
-from functools import lru_cache
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -51,7 +53,7 @@ class Settings(BaseSettings):
         description="Replicas per shard: a number, or a range that follows the node count",
     )
 
-    # One writer per index set (flows/lease.py)
+    # One writer per index set (flows/es/lease.py)
     lease_ttl: float = Field(60.0, ge=1, description="Writer lease lifetime unless renewed, s")
     lease_wait: float = Field(300.0, ge=0, description="How long a run waits for the lease, s")
 
@@ -88,6 +90,14 @@ class Settings(BaseSettings):
     kibana_password: SecretStr | None = Field(None, description="Kibana basic-auth password")
     kibana_ca_certs: Path | None = Field(None, description="CA certificate bundle of Kibana (PEM)")
     kibana_verify_certs: bool = Field(True, description="Verify Kibana's TLS certificate")
+
+    # Local development Elasticsearch (`newsindex local-es`, the tests)
+    local_es_version: str = Field(
+        "9.2.8", pattern=r"^\d+\.\d+\.\d+$", description="Version of the local Elasticsearch"
+    )
+    cache_dir: Path | None = Field(
+        None, description="Folder of the local Elasticsearch distribution and instances"
+    )
 
     @field_validator("spacy_models", mode="before")
     @classmethod
@@ -158,8 +168,28 @@ class Settings(BaseSettings):
         return value
 
 
-@lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    """The process-wide settings (read once). Secret files: one file per setting, named like the
-    variable (e.g. NEWSINDEX_ES_PASSWORD), in the folder NEWSINDEX_SECRETS_DIR."""
+def load_settings() -> Settings:
+    """Settings read now, by an entry point (the CLI, a deployment's flow run, a test). Secret
+    files: one file per setting, named like the variable (e.g. NEWSINDEX_ES_PASSWORD), in the
+    folder NEWSINDEX_SECRETS_DIR."""
     return Settings(_secrets_dir=os.environ.get("NEWSINDEX_SECRETS_DIR"))
+
+
+_RUN_SETTINGS: ContextVar[Settings | None] = ContextVar("newsindex_run_settings", default=None)
+
+
+@contextmanager
+def running_with(settings: Settings) -> Iterator[Settings]:
+    """Give the flow runs started inside this block the caller's settings (not Prefect
+    parameters: those are shown and editable in the Prefect UI)."""
+    token = _RUN_SETTINGS.set(settings)
+    try:
+        yield settings
+    finally:
+        _RUN_SETTINGS.reset(token)
+
+
+def run_settings() -> Settings:
+    """The settings of the flow run starting: the caller's (`running_with`), else read now from
+    this process's environment (a deployment's run in a Prefect worker or `newsindex serve`)."""
+    return _RUN_SETTINGS.get() or load_settings()

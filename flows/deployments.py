@@ -12,7 +12,7 @@ so it holds however the run was started).
 Each deployment runs one flow run at a time (a Prefect deployment concurrency limit): a
 scheduled inbox ingest that finds the previous one still running is cancelled (the next tick
 catches up), a rebuild requested while one runs is queued. Across deployments, and for CLI
-runs, the writer lease in Elasticsearch (flows.lease) keeps one writer per index set.
+runs, the writer lease in Elasticsearch (flows.es.lease) keeps one writer per index set.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 One raw file becomes one Article (transforms.clean), gains canonical entities (flows.ner +
 transforms.entities) and a MinHash signature (transforms.dedup), is grouped with earlier
-articles found in Elasticsearch (flows.dedup_store), and is bulk-indexed with its paragraphs
-(flows.bulk). Tasks work on batches of files; CPU-heavy preparation runs on the task runner
+articles found in Elasticsearch (flows.es.candidates), and is bulk-indexed with its paragraphs
+(flows.es.bulk). Tasks work on batches of files; CPU-heavy preparation runs on the task runner
 while indexing proceeds in submission order, so story ids are deterministic.
 """
 
@@ -32,20 +32,22 @@ from prefect.tasks import exponential_backoff
 from prefect.utilities.annotations import quote
 from pydantic import BaseModel, Field
 
-from flows import progress
-from flows.bulk import index_articles, load_window
-from flows.config import Settings, get_settings
-from flows.console_logs import CONSOLE
-from flows.dead_letter import DeadLetter
-from flows.dedup_store import dedup_fields, fetch_candidates
-from flows.es_client import check_connection, describe_error, make_client, redact_url
-from flows.extract import clean_raw
-from flows.indices import IndexPair, aliases, open_indices
-from flows.lease import writer_lease
-from flows.ner import extract_mentions, load_ner
+from flows.config import Settings, run_settings
+from flows.es.bulk import index_articles, load_window
+from flows.es.candidates import dedup_fields, fetch_candidates
+from flows.es.client import describe_error, make_client, redact_url
+from flows.es.dead_letter import DeadLetter
+from flows.es.indices import IndexPair, aliases, open_indices
+from flows.es.lease import writer_lease
+from flows.es.run_log import record_flow_run
+from flows.ner import find_mentions, load_ner
+from flows.preflight import preflight
+from flows.prepare import clean_raw
 from flows.report import RunAbortedError, RunReport
-from flows.run_log import record_flow_run
-from flows.runner_errors import TaskRunnerError
+from flows.runtime import progress
+from flows.runtime.console_logs import CONSOLE
+from flows.runtime.runner_errors import TaskRunnerError
+from flows.runtime.task_runner import RunnerOfRunSettings, share_api_with_workers
 from flows.sources import (
     DEFAULT_INCLUDE,
     Location,
@@ -56,7 +58,6 @@ from flows.sources import (
     read_file,
     source_root_for,
 )
-from flows.task_runner import build_task_runner, share_api_with_workers
 from transforms.clean import document_id
 from transforms.dedup import assign_groups, signature
 from transforms.entities import enrich_entities
@@ -124,7 +125,7 @@ def _indexed_hashes(es: Elasticsearch, alias: str, ids: list[str]) -> dict[str, 
     """content_hash of the articles already indexed completely under these ids.
 
     An article stored without a `fingerprint` lost a paragraph write: it is not complete, so
-    it is left out and the file is processed again (flows.bulk rewrites it all).
+    it is left out and the file is processed again (flows.es.bulk rewrites it all).
     """
     if not ids:
         return {}
@@ -161,15 +162,13 @@ def _enrich(articles: list[Article], models: Mapping[str, str], report: RunRepor
     for model in set(models.values()):
         load_ner(model)  # a missing model is the run's problem, not each file's: let it raise
     try:
-        mentions: list | None = extract_mentions(articles, models=models)
+        mentions: list | None = find_mentions(articles, models=models)
     except Exception:  # one text broke the batch: find it by running each article alone
         mentions = None
     enriched = []
     for position, article in enumerate(articles):
         try:
-            found = (
-                mentions[position] if mentions else extract_mentions([article], models=models)[0]
-            )
+            found = mentions[position] if mentions else find_mentions([article], models=models)[0]
             enrich_entities(article, found)
             article.minhash = signature(article.body)
         except Exception as exc:
@@ -286,26 +285,24 @@ def _batches(files: list[SourceFile], size: int) -> list[list[SourceFile]]:
     return [files[i : i + size] for i in range(0, len(files), size)]
 
 
-@flow(name="ingest", task_runner=build_task_runner(get_settings()), log_prints=False)
+@flow(name="ingest", task_runner=RunnerOfRunSettings(), log_prints=False)
 def ingest(options: IngestOptions = DEFAULT_OPTIONS) -> dict:
     """Index every new or changed raw file under `options.source`; returns the run summary."""
-    settings = get_settings()
+    settings = run_settings()
     logger = get_run_logger()
     es = make_client(settings)
-    version = check_connection(es, settings)
+    version = preflight(es, settings, writes=not options.dry_run)
     logger.info("Elasticsearch %s at %s", version, redact_url(settings.es_url))
-    if not options.dry_run:  # fail before any work when failures could not be recorded
-        DeadLetter(settings.dead_letter_path).close()
     with contextlib.nullcontext() if options.dry_run else writer_lease(es, settings):
         targets = aliases(settings) if options.dry_run else open_indices(es, settings)
         report = run_batches(options, settings, targets)
-    return publish_report(report)
+    return publish_report(report, settings)
 
 
 def run_batches(options: IngestOptions, settings: Settings, targets: IndexPair) -> RunReport:
     """Discover the files, prepare batches on the task runner, index them in order.
 
-    Writes happen in one load window (flows.bulk.load_window): refresh is off on both indices
+    Writes happen in one load window (flows.es.bulk.load_window): refresh is off on both indices
     for the run, and restored and refreshed when it ends, however it ends. Paragraphs become
     searchable then; articles after each batch (``index_batch``).
     """
@@ -332,7 +329,7 @@ def run_batches(options: IngestOptions, settings: Settings, targets: IndexPair) 
 
     def finish_oldest() -> None:
         batch = _prepared(*in_flight.popleft())
-        done = _finish(batch, options, settings, targets)
+        done = _write_batch(batch, options, settings, targets)
         report.merge(done)
         tracker.batch_done(done)
 
@@ -392,9 +389,10 @@ def _prepared(
         return batch
 
 
-def _finish(
+def _write_batch(
     batch: PreparedBatch, options: IngestOptions, settings: Settings, targets: IndexPair
 ) -> RunReport:
+    """Index a prepared batch (a dry run only counts it); returns the batch's report."""
     if options.dry_run:
         batch.report.count_articles(batch.articles)
         batch.report.skipped += len(batch.articles)  # nothing written: accounted as skipped
@@ -403,12 +401,12 @@ def _finish(
     return index_batch(quote(batch), settings, targets)
 
 
-def publish_report(report: RunReport) -> dict:
+def publish_report(report: RunReport, settings: Settings) -> dict:
     """Log the run summary and publish it as the run's Markdown artifact."""
     summary = report.summary()
     get_run_logger().info("run summary: %s", {k: v for k, v in summary.items() if k != "failures"})
     create_markdown_artifact(
         key="ingest-report", markdown=report.to_markdown(), description="newsindex ingest run"
     )
-    record_flow_run(summary, PIPELINE_VERSION)  # for `newsindex status`
+    record_flow_run(settings, summary, PIPELINE_VERSION)  # for `newsindex status`
     return summary

@@ -207,7 +207,7 @@ def _read(
     return known | fresh
 
 
-def extract_mentions(
+def find_mentions(
     articles: Sequence[Article],
     *,
     models: Mapping[str, str] = DEFAULT_MODELS,

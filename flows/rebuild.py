@@ -6,7 +6,7 @@ mapping) do not stop the swap: they are in the summary and the dead-letter. A sy
 (Elasticsearch down or refusing writes, or no file indexed at all) drops the new indices and
 the aliases never move; so does any failed file with `strict`.
 
-Catching up: the rebuild holds the writer lease (flows.lease) from before it creates the new
+Catching up: the rebuild holds the writer lease (flows.es.lease) from before it creates the new
 indices until after the swap, so an ingest started meanwhile waits and then writes through the
 moved aliases into the new indices; nothing is written into the old indices while the new ones
 fill, so the swap drops nothing. That was chosen over re-scanning the source before the swap:
@@ -19,25 +19,26 @@ from __future__ import annotations
 
 from prefect import flow, get_run_logger
 
-from flows.config import get_settings
-from flows.es_client import check_connection, make_client, redact_url
-from flows.indices import IndexPair, rebuild
+from flows.config import run_settings
+from flows.es.client import make_client, redact_url
+from flows.es.indices import IndexPair, rebuild
+from flows.es.lease import writer_lease
 from flows.ingest import DEFAULT_OPTIONS, IngestOptions, publish_report, run_batches
-from flows.lease import writer_lease
+from flows.preflight import preflight
 from flows.report import RunAbortedError, RunReport
-from flows.task_runner import build_task_runner
+from flows.runtime.task_runner import RunnerOfRunSettings
 
 
-@flow(name="rebuild", task_runner=build_task_runner(get_settings()), log_prints=False)
+@flow(name="rebuild", task_runner=RunnerOfRunSettings(), log_prints=False)
 def rebuild_indices(
     options: IngestOptions = DEFAULT_OPTIONS, keep_old: int = 1, strict: bool = False
 ) -> dict:
     """Re-ingest `options.source` into fresh indices and swap both aliases to them at once."""
     options = options.model_copy(update={"full_refresh": True})
-    settings = get_settings()
+    settings = run_settings()
     logger = get_run_logger()
     es = make_client(settings)
-    version = check_connection(es, settings)
+    version = preflight(es, settings)
     logger.info("rebuilding on Elasticsearch %s at %s", version, redact_url(settings.es_url))
     report = RunReport()
 
@@ -49,7 +50,7 @@ def rebuild_indices(
     with writer_lease(es, settings):
         state = rebuild(es, settings, fill, keep_old=keep_old)
     logger.info("aliases now point at %s", state.write_indices.names())
-    return publish_report(report)
+    return publish_report(report, settings)
 
 
 def _refusal(report: RunReport, strict: bool) -> str | None:

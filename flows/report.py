@@ -69,8 +69,9 @@ class RunReport:
         """True when every file seen is accounted for."""
         return self.files_seen == self.indexed + self.skipped + self.failed
 
-    def share(self, count: int) -> float:
-        """`count` as a share of indexed articles (0 when none were indexed)."""
+    def per_indexed(self, count: int) -> float:
+        """`count` divided by the indexed articles, to 3 places (0 when none were indexed): a share
+        for a count of articles, a mean for a total such as entities."""
         return round(count / self.indexed, 3) if self.indexed else 0.0
 
     def summary(self) -> dict[str, Any]:
@@ -83,9 +84,9 @@ class RunReport:
             "balanced": self.balanced,
             "paragraphs_indexed": self.paragraphs_indexed,
             "paragraphs_deleted": self.paragraphs_deleted,
-            "share_with_date": self.share(self.with_date),
-            "share_with_author": self.share(self.with_author),
-            "entities_per_article": self.share(self.entities_total),
+            "share_with_date": self.per_indexed(self.with_date),
+            "share_with_author": self.per_indexed(self.with_author),
+            "entities_per_article": self.per_indexed(self.entities_total),
             "duplicates_found": self.duplicates_found,
             "per_outlet": dict(self.per_outlet.most_common()),
             "per_language": dict(self.per_language.most_common()),

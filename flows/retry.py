@@ -28,12 +28,13 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
-from flows.bulk import load_window
 from flows.config import Settings
-from flows.dead_letter import Entry, read_entries, replace_entries
-from flows.es_client import make_client
-from flows.extract import enrich
-from flows.indices import IndexPair, open_indices
+from flows.es.bulk import load_window
+from flows.es.client import make_client
+from flows.es.dead_letter import Entry, read_entries, replace_entries
+from flows.es.indices import IndexPair, open_indices
+from flows.es.lease import writer_lease
+from flows.es.run_log import record_run
 from flows.ingest import (
     PIPELINE_VERSION,
     IngestOptions,
@@ -41,9 +42,8 @@ from flows.ingest import (
     index_batch,
     prepare_batch,
 )
-from flows.lease import writer_lease
+from flows.prepare import enrich
 from flows.report import RunReport
-from flows.run_log import record_run
 from flows.sources import DEFAULT_INCLUDE, SourceError, SourceFile, discover
 from transforms.dedup import signature
 from transforms.es_documents import article_from_document, article_id_of

@@ -3,7 +3,7 @@
 Read-only, through the aliases, so the reader role is enough (plus `read` on the run log
 `{prefix}-runs`): aliases and the physical indices behind them (`view_index_metadata`),
 document counts per outlet, language and pipeline version (`read`), the stored index
-templates (cluster `monitor`), the last runs (flows.run_log) and the local dead-letter file.
+templates (cluster `monitor`), the last runs (flows.es.run_log) and the local dead-letter file.
 A rebuild is due when a live index was made from other mappings than the repo's templates,
 or when documents were written by another pipeline version.
 """
@@ -17,10 +17,10 @@ from typing import Any
 from elasticsearch import Elasticsearch, NotFoundError
 
 from flows.config import Settings
-from flows.dead_letter import read_entries
-from flows.indices import aliases
-from flows.run_log import last_runs
-from flows.templates import ENGLISH, FALLBACK, KINDS, render_templates
+from flows.es.dead_letter import read_entries
+from flows.es.indices import aliases
+from flows.es.run_log import last_runs
+from flows.es.templates import ENGLISH, FALLBACK, KINDS, render_templates
 
 UNKNOWN = "(unknown)"
 FACETS = {"outlet": "outlet.name", "language": "language", "pipeline_version": "pipeline_version"}

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from elasticsearch import Elasticsearch
 
-from flows.config import Settings
-from flows.local_es import LocalElasticsearch, LocalEsError
+from flows.config import Settings, load_settings, running_with
+from flows.ops.local_es import LocalElasticsearch, LocalEsError
 from tests import secure_es
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -48,6 +48,16 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
         report.longrepr = f"skipped on CI, which needs real services: {report.longrepr}"
 
 
+@pytest.fixture(scope="module")
+def harness() -> Iterator[str]:
+    """One temporary Prefect API for the module's flow runs; yields its URL."""
+    from prefect.settings import PREFECT_API_URL  # imported here: most tests need no Prefect
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=180):
+        yield str(PREFECT_API_URL.value())
+
+
 @pytest.fixture(scope="session")
 def es_url(request: pytest.FixtureRequest) -> Iterator[str]:
     """URL of a real Elasticsearch 9: the configured one, or a local one started here."""
@@ -55,7 +65,8 @@ def es_url(request: pytest.FixtureRequest) -> Iterator[str]:
     if configured:
         yield configured
         return
-    server = LocalElasticsearch()
+    local = load_settings()  # the local server's version and cache folder
+    server = LocalElasticsearch(version=local.local_es_version, cache=local.cache_dir)
     try:
         version = server.start()
     except LocalEsError as exc:
@@ -124,6 +135,19 @@ def settings(es: Elasticsearch, es_url: str, index_prefix: str, tmp_path: Path) 
         index_prefix=index_prefix,
         dead_letter_path=tmp_path / "dead-letter.jsonl",
     )
+
+
+@pytest.fixture
+def flow_settings(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, harness: str
+) -> Iterator[Settings]:
+    """`settings` for the flows run in the test (`running_with`), and in the environment for the
+    CLI processes it starts; a temporary Prefect API for the module."""
+    monkeypatch.setenv("NEWSINDEX_ES_URL", settings.es_url)
+    monkeypatch.setenv("NEWSINDEX_INDEX_PREFIX", settings.index_prefix)
+    monkeypatch.setenv("NEWSINDEX_DEAD_LETTER_PATH", str(settings.dead_letter_path))
+    with running_with(settings):
+        yield settings
 
 
 @pytest.fixture(scope="session")

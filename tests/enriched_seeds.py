@@ -6,7 +6,7 @@ import copy
 from functools import cache
 from pathlib import Path
 
-from flows.ner import extract_mentions
+from flows.ner import find_mentions
 from transforms.clean import clean_document
 from transforms.dedup import signature
 from transforms.entities import enrich_entities
@@ -30,7 +30,7 @@ TRANSFER_PARAGRAPHS = [
 @cache
 def _enriched_seeds() -> tuple[Article, ...]:
     articles = [clean_document(p.read_bytes(), p.name) for p in sorted(SEEDS.iterdir())]
-    for article, mentions in zip(articles, extract_mentions(articles), strict=True):
+    for article, mentions in zip(articles, find_mentions(articles), strict=True):
         enrich_entities(article, mentions)
         article.minhash = signature(article.body)
     return tuple(articles)
@@ -54,6 +54,6 @@ def transfer_article() -> Article:
         paragraphs=[Paragraph(text) for text in TRANSFER_PARAGRAPHS],
         body=body,
     )
-    enrich_entities(article, extract_mentions([article])[0])
+    enrich_entities(article, find_mentions([article])[0])
     article.minhash = signature(article.body)
     return article

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from flows.local_es import free_port, stop_process_group
+from flows.ops.local_es import free_port, stop_process_group
 
 VENV_BIN = Path(sys.executable).parent
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flows.config import Settings
-from flows.local_es import FileUser, LocalElasticsearch, Security
-from flows.security import role_definitions, role_name
+from flows.ops.local_es import FileUser, LocalElasticsearch, Security
+from flows.ops.security import role_definitions, role_name
 
 PREFIX = "secured"  # the indices the role users are for
 OTHER_PREFIX = "elsewhere"  # a second tenant, whose users must not reach PREFIX

@@ -9,12 +9,12 @@ from collections.abc import Callable
 
 import pytest
 from elasticsearch import Elasticsearch
+from elasticsearch.helpers import streaming_bulk
 
-from flows.bulk import index_articles
 from flows.config import Settings
-from flows.indices import (
+from flows.es.bulk import index_articles
+from flows.es.indices import (
     IndexPair,
-    copy_documents,
     ensure_indices,
     indices_behind,
     physical_name,
@@ -27,10 +27,59 @@ def _copy_all(es: Elasticsearch, settings: Settings) -> Callable[[IndexPair], No
     live = ensure_indices(es, settings).write_indices
 
     def fill(targets: IndexPair) -> None:
-        copy_documents(es, live.articles, targets.articles)
-        copy_documents(es, live.paragraphs, targets.paragraphs)
+        _copy_documents(es, live.articles, targets.articles)
+        _copy_documents(es, live.paragraphs, targets.paragraphs)
 
     return fill
+
+
+def _copy_documents(
+    es: Elasticsearch, source_index: str, target_index: str, *, batch_size: int = 1000
+) -> int:
+    """Copy every document (same `_id`, same `_source`) with point-in-time paging and bulk.
+
+    The python-side stand-in for `_reindex`, which the minimal distribution lacks. Returns the
+    number copied; fails the test if any document was refused by the target.
+    """
+    pit = es.open_point_in_time(index=source_index, keep_alive="2m")["id"]
+
+    def documents():
+        nonlocal pit
+        after = None
+        while True:
+            page = es.search(
+                pit={"id": pit, "keep_alive": "2m"},
+                size=batch_size,
+                sort=["_shard_doc"],
+                search_after=after,
+                track_total_hits=False,
+            )
+            pit = page["pit_id"]
+            hits = page["hits"]["hits"]
+            if not hits:
+                return
+            for hit in hits:
+                yield {"_index": target_index, "_id": hit["_id"], "_source": hit["_source"]}
+            after = hits[-1]["sort"]
+
+    copied, failures = 0, []
+    try:
+        for ok, item in streaming_bulk(
+            es, documents(), chunk_size=batch_size, raise_on_error=False, max_retries=3
+        ):
+            if ok:
+                copied += 1
+            else:
+                failures.append(item)
+    finally:
+        es.close_point_in_time(id=pit)
+    if failures:
+        first = next(iter(failures[0].values()))
+        pytest.fail(
+            f"{len(failures)} document(s) not copied from {source_index} to {target_index}; "
+            f"first: {first.get('_id')}: {first.get('error')}"
+        )
+    return copied
 
 
 def test_physical_names_are_versioned_and_lowercase() -> None:

@@ -16,43 +16,27 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from elasticsearch import BadRequestError, Elasticsearch
-from prefect.testing.utilities import prefect_test_harness
 from typer.testing import CliRunner
 
-from flows import indices as indices_module
-from flows.bulk import load_window
-from flows.cli import app
-from flows.config import Settings, get_settings
-from flows.es_client import describe_error
-from flows.indices import aliases, ensure_indices, indices_behind
+from flows.cli.main import app
+from flows.config import Settings
+from flows.es import indices as indices_module
+from flows.es.bulk import load_window
+from flows.es.client import describe_error
+from flows.es.indices import aliases, ensure_indices, indices_behind
 from flows.ingest import IngestOptions, ingest
-from flows.ner import extract_mentions, split_text
+from flows.ner import find_mentions, split_text
 from tests.test_faults import assert_balanced, dead_letters, use_flow_settings, write_articles
 from transforms.record import Article, Paragraph
 
 pytestmark = [pytest.mark.elasticsearch, pytest.mark.prefect]
 
 LONG_CHARS = 1_100_000
-
-
-@pytest.fixture(scope="module")
-def harness() -> Iterator[None]:
-    """One temporary Prefect API for the module's flow runs."""
-    with prefect_test_harness(server_startup_timeout=180):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def _fresh_settings() -> Iterator[None]:
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
 
 
 @pytest.fixture
@@ -144,7 +128,7 @@ def test_long_text_mentions_keep_their_offsets() -> None:
     assert all(piece.endswith(". ") for _, piece in pieces[:-1])  # cut at sentence ends
     article = Article(id="long", source="long.txt", format="text", content_hash="x")
     article.paragraphs = [Paragraph(text)]
-    article_mentions = extract_mentions([article], cache=None)[0][2]
+    article_mentions = find_mentions([article], cache=None)[0][2]
     assert len(article_mentions) > 6000
     assert all(text[m.start : m.end] == m.text for m in article_mentions)
     assert max(m.start for m in article_mentions) > len(text) - 100
@@ -345,7 +329,7 @@ def test_refresh_already_off_is_not_called_an_interrupted_load(
     state = ensure_indices(es, settings)
     es.indices.put_settings(index=state.write_indices.articles, settings={"refresh_interval": "-1"})
     with (
-        caplog.at_level(logging.WARNING, logger="flows.bulk"),
+        caplog.at_level(logging.WARNING, logger="flows.es.bulk"),
         load_window(es, state.aliases.names()),
     ):
         pass

@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from flows.cli import app
+from flows.cli.main import app
 from transforms.clean import MAX_TEXT_CHARS, clean_document
 from transforms.decode import MAX_GUNZIP_BYTES
 from transforms.record import Article

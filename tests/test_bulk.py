@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from elasticsearch import Elasticsearch
 
-from flows.bulk import Operation, _dumps, index_articles, write_operations
 from flows.config import Settings
-from flows.dead_letter import DeadLetter, DeadLetterError
-from flows.indices import IndexState, ensure_indices
+from flows.es.bulk import Operation, _dumps, index_articles, write_operations
+from flows.es.dead_letter import DeadLetter, DeadLetterError
+from flows.es.indices import IndexState, ensure_indices
 from tests.article_samples import corpus, shortened
 from transforms.es_documents import article_document, paragraph_documents
 from transforms.record import Article, Paragraph

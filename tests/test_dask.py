@@ -26,13 +26,13 @@ from prefect.utilities.annotations import quote
 from pydantic import ValidationError
 
 from flows.config import Settings
-from flows.dask_runner import PicklableQuote
 from flows.ingest import IngestOptions
-from flows.local_dask import LocalDaskCluster
-from flows.local_es import free_port
-from flows.runner_errors import TaskRunnerError
+from flows.ops.local_dask import LocalDaskCluster
+from flows.ops.local_es import free_port
+from flows.runtime.dask_runner import PicklableQuote
+from flows.runtime.runner_errors import TaskRunnerError
+from flows.runtime.task_runner import share_api_with_workers
 from flows.sources import SourceError, SourceFile, discover, read_file, source_root_for
-from flows.task_runner import share_api_with_workers
 from tests.conftest import delete_prefixed
 from tests.prefect_server import VENV_BIN, PrefectApi, prefect_env, prefect_server
 

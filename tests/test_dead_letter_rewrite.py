@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from flows.dead_letter import DeadLetter, read_entries, replace_entries
+from flows.es.dead_letter import DeadLetter, read_entries, replace_entries
 
 
 def _write(dead_letter: DeadLetter, doc_id: str, source: str) -> None:

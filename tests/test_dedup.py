@@ -9,7 +9,8 @@ import pytest
 from datasketch import MinHash
 from elasticsearch import Elasticsearch
 
-from flows.dedup_store import DEDUP_MAPPING_PROPERTIES, dedup_fields, fetch_candidates
+from flows.es.candidates import CANDIDATE_FIELDS, dedup_fields, fetch_candidates
+from flows.es.templates import load_mapping
 from tests.enriched_seeds import enriched_seeds, transfer_article
 from transforms import dedup
 from transforms.record import Article
@@ -153,8 +154,14 @@ def _entity_pair(extra: int) -> tuple[dict[str, int], dict[str, int]]:
     return {**shared, "OnlyA": extra}, {**shared, "OnlyB": extra}
 
 
+def _entity_overlap(a: dict[str, int], b: dict[str, int]) -> tuple[float, int]:
+    """Weighted Jaccard of two articles' top entities, and how many they share."""
+    wa, wb = dedup._top_weights(a), dedup._top_weights(b)
+    return dedup._weighted_jaccard(wa, wb), len(wa.keys() & wb.keys())
+
+
 def test_story_entity_threshold_both_sides() -> None:
-    scores = {n: dedup.entity_overlap(*_entity_pair(n))[0] for n in range(1, 40)}
+    scores = {n: _entity_overlap(*_entity_pair(n))[0] for n in range(1, 40)}
     above = max((n for n, s in scores.items() if s >= dedup.STORY_ENTITY_THRESHOLD), default=None)
     below = min((n for n, s in scores.items() if s < dedup.STORY_ENTITY_THRESHOLD), default=None)
     assert above is not None and below == above + 1
@@ -170,7 +177,7 @@ def test_story_entity_threshold_both_sides() -> None:
 def test_story_needs_enough_shared_entities() -> None:
     a = _article("a", dedup.signature("alpha beta gamma delta epsilon"), {"Ada": 5, "Ben": 5})
     b = _article("b", dedup.signature("zeta eta theta iota kappa"), {"Ada": 5, "Ben": 5})
-    assert dedup.entity_overlap({"Ada": 5, "Ben": 5}, {"Ada": 5, "Ben": 5}) == (1.0, 2)
+    assert _entity_overlap({"Ada": 5, "Ben": 5}, {"Ada": 5, "Ben": 5}) == (1.0, 2)
     dedup.assign_groups([a, b], [])
     assert a.story_id != b.story_id
 
@@ -271,12 +278,9 @@ def test_late_duplicate_points_at_the_indexed_article(seeds: list[Article]) -> N
 
 def _dedup_index(es: Elasticsearch, prefix: str) -> str:
     index = f"{prefix}-articles"
-    properties = {
-        **DEDUP_MAPPING_PROPERTIES,
-        "id": {"type": "keyword"},
-        "published_at": {"type": "date"},
-        "published_precision": {"type": "keyword"},
-    }
+    mapped = load_mapping("articles.json")["template"]["mappings"]["properties"]
+    properties = {name: mapped[name] for name in {*CANDIDATE_FIELDS, "lsh_bands"} & mapped.keys()}
+    properties["id"] = {"type": "keyword"}
     es.indices.create(index=index, mappings={"dynamic": False, "properties": properties})
     return index
 
@@ -356,7 +360,7 @@ def test_fetch_candidates_needs_two_shared_bands(es: Elasticsearch, index_prefix
 
 def test_story_window_of_a_date_at_the_calendars_edge() -> None:
     """A junk date near year 1 or 9999 (seen on real pages) must not break the candidate query."""
-    from flows.dedup_store import _story_window
+    from flows.es.candidates import _story_window
 
     for day in ("0001-01-02T00:00:00Z", "9999-12-30T00:00:00Z"):
         article = Article(id="a", source="x.txt", format="text", content_hash="h", published_at=day)

@@ -368,12 +368,12 @@ def test_unknown_model_is_an_error() -> None:
         ner.load_ner("no_such_model_xyz")
 
 
-def test_extract_mentions_offsets_point_into_each_text() -> None:
+def test_find_mentions_offsets_point_into_each_text() -> None:
     article = _article(
         ["Angela Merkel visited Paris with officials from the United Nations.", ""],
         title="Merkel in Paris",
     )
-    per_text = ner.extract_mentions([article, article], batch_size=2)
+    per_text = ner.find_mentions([article, article], batch_size=2)
     assert len(per_text) == 2
     texts = entity_sources(article)
     for mentions in per_text:
@@ -390,10 +390,10 @@ def test_repeated_texts_are_read_once_with_the_same_result() -> None:
     first = _article([wire, "Protesters gathered outside the Reichstag."], title="Leaders meet")
     copy = _article([wire, "The talks ran late into the evening in Berlin."], title="Talks")
     cache = ner.MentionCache(max_texts=3)
-    uncached = ner.extract_mentions([first, copy], cache=None)
-    assert ner.extract_mentions([first], cache=cache) == uncached[:1]
+    uncached = ner.find_mentions([first, copy], cache=None)
+    assert ner.find_mentions([first], cache=cache) == uncached[:1]
     assert len(cache.get(ner.DEFAULT_MODEL, entity_sources(first))) == 3  # title + 2 paragraphs
-    assert ner.extract_mentions([copy], cache=cache) == uncached[1:]
+    assert ner.find_mentions([copy], cache=cache) == uncached[1:]
     assert {m.text for m in uncached[1][2]} >= {"Olaf Scholz", "Berlin"}
     held = cache.get(ner.DEFAULT_MODEL, [*entity_sources(first), *entity_sources(copy)])
     assert len(held) == 3  # bounded: the least recently used texts were dropped
@@ -411,7 +411,7 @@ def test_ner_runs_only_on_languages_with_a_model() -> None:
     english.language = "en"
     unknown = _article(["Olaf Scholz met Emmanuel Macron in Berlin on Tuesday."], title="Talks")
     for article, mentions in zip(
-        (german, english, unknown), ner.extract_mentions([german, english, unknown]), strict=True
+        (german, english, unknown), ner.find_mentions([german, english, unknown]), strict=True
     ):
         enrich_entities(article, mentions)
     assert not any(german.entities.values()) and german.entity_mentions == []
@@ -425,7 +425,7 @@ def test_ner_runs_only_on_languages_with_a_model() -> None:
 def test_the_model_of_a_language_comes_from_the_mapping() -> None:
     german = _article(["Olaf Scholz sprach am Dienstag in Berlin."], title="Scholz in Berlin")
     german.language = "de"
-    mentions = ner.extract_mentions([german], models={"de": ner.DEFAULT_MODEL}, cache=None)[0]
+    mentions = ner.find_mentions([german], models={"de": ner.DEFAULT_MODEL}, cache=None)[0]
     assert any(m.text == "Berlin" for found in mentions for m in found)
     assert german.warnings == []
     assert ner.ner_model(_article(["x"]), {"de": "de_core_news_sm"}) == ner.DEFAULT_MODEL

@@ -14,11 +14,9 @@ from typing import Any
 
 import pytest
 from elasticsearch import Elasticsearch
-from prefect.testing.utilities import prefect_test_harness
 
-from flows.config import get_settings
 from flows.ingest import IngestOptions, ingest
-from flows.local_es import LocalCluster, LocalEsError
+from flows.ops.local_es import LocalCluster, LocalEsError
 from flows.report import RunAbortedError
 from tests.test_faults import (
     assert_balanced,
@@ -41,19 +39,6 @@ def cluster() -> Iterator[LocalCluster]:
         pytest.skip(f"cannot start a two-node Elasticsearch: {exc}")
     yield nodes
     nodes.stop()
-
-
-@pytest.fixture(scope="module")
-def harness() -> Iterator[None]:
-    with prefect_test_harness(server_startup_timeout=180):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def _fresh_settings() -> Iterator[None]:
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
 
 
 def test_a_node_killed_mid_run_loses_nothing(

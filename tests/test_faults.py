@@ -23,17 +23,16 @@ from typing import Any
 
 import pytest
 from elasticsearch import Elasticsearch, NotFoundError
-from prefect.testing.utilities import prefect_test_harness
 from typer.testing import CliRunner
 
-from flows import bulk as bulk_module
 from flows import ingest as ingest_module
-from flows.bulk import index_articles, load_window
-from flows.cli import app
-from flows.config import Settings, get_settings
-from flows.indices import ensure_indices
+from flows.cli.main import app
+from flows.config import Settings, load_settings
+from flows.es import bulk as bulk_module
+from flows.es.bulk import index_articles, load_window
+from flows.es.indices import ensure_indices
 from flows.ingest import IngestOptions, ingest
-from flows.local_es import LocalElasticsearch, LocalEsError
+from flows.ops.local_es import LocalElasticsearch, LocalEsError
 from flows.report import RunAbortedError
 from flows.sources import SourceFile
 from tests.conftest import delete_prefixed
@@ -103,13 +102,6 @@ def dead_letters(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text().splitlines()]
 
 
-@pytest.fixture(scope="module")
-def harness() -> Iterator[None]:
-    """One temporary Prefect API for the module's flow runs."""
-    with prefect_test_harness(server_startup_timeout=180):
-        yield
-
-
 def _own_server(**extra: str) -> Iterator[LocalElasticsearch]:
     server = LocalElasticsearch(extra_settings=dict(extra))
     try:
@@ -137,21 +129,13 @@ def tiny_queue_server() -> Iterator[LocalElasticsearch]:
 def use_flow_settings(
     monkeypatch: pytest.MonkeyPatch, url: str, prefix: str, dead_letter: Path, **more: str
 ) -> Settings:
-    """Point the flow's process-wide settings (read from the environment) at a server."""
+    """Point the settings a flow run reads from the environment when it starts at a server."""
     monkeypatch.setenv("NEWSINDEX_ES_URL", url)
     monkeypatch.setenv("NEWSINDEX_INDEX_PREFIX", prefix)
     monkeypatch.setenv("NEWSINDEX_DEAD_LETTER_PATH", str(dead_letter))
     for key, value in more.items():
         monkeypatch.setenv(f"NEWSINDEX_{key.upper()}", value)
-    get_settings.cache_clear()
-    return get_settings()
-
-
-@pytest.fixture(autouse=True)
-def _fresh_settings() -> Iterator[None]:
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
+    return load_settings()
 
 
 @pytest.fixture
@@ -456,7 +440,7 @@ def test_article_missing_a_paragraph_is_redone_not_skipped(
     articles, paragraphs = (f"{flow_settings.index_prefix}-{k}" for k in ("articles", "paragraphs"))
     broken = clean_document(files[0].read_bytes(), str(files[0])).id
     source = es.get(index=articles, id=broken)["_source"]
-    del source["fingerprint"]  # what flows.bulk stores when a paragraph write failed
+    del source["fingerprint"]  # what flows.es.bulk stores when a paragraph write failed
     es.index(index=articles, id=broken, document=source)
     es.delete(index=paragraphs, id=f"{broken}-0001", refresh=True)
 

@@ -15,7 +15,7 @@ from transforms.html_meta import read_meta
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "samples" / "regional-courier-budget.html"
-EVAL_DIR = Path("/work/shared/eval/html-benchmark-dev")
+EVAL_DIR = Path(__file__).resolve().parents[2] / "shared" / "eval" / "html-benchmark-dev"
 
 BODY = "".join(
     f"<p>Paragraph {i} of the story says the harbour council met again on a wet evening and "

@@ -9,40 +9,18 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from elasticsearch import Elasticsearch
-from prefect.testing.utilities import prefect_test_harness
 
-from flows.config import Settings, get_settings
+from flows.config import Settings
+from flows.es.search import search
 from flows.ingest import IngestOptions, ingest
-from flows.search import search
 from transforms.clean import clean_document
 
 pytestmark = [pytest.mark.prefect, pytest.mark.elasticsearch]
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
-
-
-@pytest.fixture(scope="module")
-def harness() -> Iterator[None]:
-    """One temporary Prefect API for the module's flow runs."""
-    with prefect_test_harness(server_startup_timeout=180):
-        yield
-
-
-@pytest.fixture
-def flow_settings(
-    settings: Settings, monkeypatch: pytest.MonkeyPatch, harness: None
-) -> Iterator[Settings]:
-    """Point the flow's process-wide settings at the test server and prefix."""
-    monkeypatch.setenv("NEWSINDEX_ES_URL", settings.es_url)
-    monkeypatch.setenv("NEWSINDEX_INDEX_PREFIX", settings.index_prefix)
-    monkeypatch.setenv("NEWSINDEX_DEAD_LETTER_PATH", str(settings.dead_letter_path))
-    get_settings.cache_clear()
-    yield get_settings()
-    get_settings.cache_clear()
 
 
 def _copy_samples(target: Path) -> list[Path]:

@@ -19,15 +19,15 @@ from typing import Any
 import pytest
 
 from flows.config import Settings
-from flows.indices import aliases
-from flows.kibana import (
+from flows.es.indices import aliases
+from flows.es.templates import load_mapping
+from flows.ops.kibana import (
     KibanaError,
     import_saved_objects,
     load_saved_objects,
     to_ndjson,
     wait_for_kibana,
 )
-from flows.templates import load_json
 from tests.kibana_stub import KibanaStub, closed_port_url
 
 RAW = files("mappings").joinpath("kibana_objects.ndjson").read_text(encoding="utf-8")
@@ -104,7 +104,7 @@ def field_mapping(data_view_id: str, path: str) -> dict[str, Any] | None:
     """The mapping of a field of the data view's index template (objects and multi-fields)."""
     kind = BY_ID[data_view_id]["attributes"]["title"].rsplit("-", 1)[1]
     node: dict[str, Any] = {
-        "properties": load_json(f"{kind}.json")["template"]["mappings"]["properties"]
+        "properties": load_mapping(f"{kind}.json")["template"]["mappings"]["properties"]
     }
     for part in path.split("."):
         children = {**node.get("properties", {}), **node.get("fields", {})}

@@ -8,10 +8,10 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
-from flows.bulk import index_articles
 from flows.config import Settings
-from flows.indices import ensure_indices
-from flows.kibana import load_saved_objects
+from flows.es.bulk import index_articles
+from flows.es.indices import ensure_indices
+from flows.ops.kibana import load_saved_objects
 from transforms.clean import clean_document
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"

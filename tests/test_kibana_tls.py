@@ -20,7 +20,7 @@ from cryptography.x509.oid import NameOID
 from pydantic import ValidationError
 
 from flows.config import Settings
-from flows.kibana import KibanaError, import_saved_objects, wait_for_kibana
+from flows.ops.kibana import KibanaError, import_saved_objects, wait_for_kibana
 from tests.kibana_stub import KibanaStub
 
 

@@ -22,15 +22,13 @@ from typing import IO
 import pytest
 from elasticsearch import Elasticsearch
 from prefect.client.schemas.objects import ConcurrencyLimitStrategy
-from prefect.settings import PREFECT_API_URL
-from prefect.testing.utilities import prefect_test_harness
 
-from flows.cli import LEASE_HELD_EXIT
+from flows.cli.main import LEASE_HELD_EXIT
 from flows.config import Settings
 from flows.deployments import runner_deployments
-from flows.indices import aliases, indices_behind
-from flows.lease import LOCK_ID, Holder, LeaseError, LeaseHeldError, WriterLease, locks_index
-from flows.lease import writer_lease as hold_lease
+from flows.es.indices import aliases, indices_behind
+from flows.es.lease import LOCK_ID, Holder, LeaseError, LeaseHeldError, WriterLease, locks_index
+from flows.es.lease import writer_lease as hold_lease
 from tests.secure_es import SecuredServer
 from tests.test_faults import assert_balanced, assert_indexed_exactly_once, write_articles
 
@@ -124,10 +122,9 @@ def test_each_deployment_runs_one_flow_run_at_a_time() -> None:
 
 
 @pytest.fixture(scope="module")
-def prefect_api() -> Iterator[str]:
+def prefect_api(harness: str) -> str:
     """One temporary Prefect API shared by the module's CLI processes."""
-    with prefect_test_harness(server_startup_timeout=180):
-        yield str(PREFECT_API_URL.value())
+    return harness
 
 
 class Cli:

@@ -8,8 +8,8 @@ import pytest
 from elasticsearch import BadRequestError, Elasticsearch
 
 from flows.config import Settings
-from flows.indices import ensure_indices
-from flows.templates import (
+from flows.es.indices import ensure_indices
+from flows.es.templates import (
     ANALYZER_PLACEHOLDER,
     KINDS,
     apply_templates,

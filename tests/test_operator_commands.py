@@ -6,46 +6,24 @@ from __future__ import annotations
 import copy
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from elasticsearch import Elasticsearch
-from prefect.testing.utilities import prefect_test_harness
 from typer.testing import CliRunner
 
-from flows.cli import app
-from flows.config import Settings, get_settings
-from flows.dead_letter import read_entries
+from flows.cli.main import app
+from flows.config import Settings
+from flows.es.dead_letter import read_entries
+from flows.es.templates import apply_templates
 from flows.ingest import PIPELINE_VERSION, IngestOptions, ingest
 from flows.retry import GONE_NOTE, retry_dead_letter
 from flows.status import collect_status
-from flows.templates import apply_templates
 from transforms.clean import clean_document
-from transforms.es_documents import ENTITY_TYPES
+from transforms.entities import ENTITY_TYPES
 
 pytestmark = [pytest.mark.prefect, pytest.mark.elasticsearch, pytest.mark.slow]
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
-
-
-@pytest.fixture(scope="module")
-def harness() -> Iterator[None]:
-    """One temporary Prefect API for the module's flow runs."""
-    with prefect_test_harness(server_startup_timeout=180):
-        yield
-
-
-@pytest.fixture
-def flow_settings(
-    settings: Settings, monkeypatch: pytest.MonkeyPatch, harness: None
-) -> Iterator[Settings]:
-    """The process-wide settings (flows and CLI) pointed at the test server and prefix."""
-    monkeypatch.setenv("NEWSINDEX_ES_URL", settings.es_url)
-    monkeypatch.setenv("NEWSINDEX_INDEX_PREFIX", settings.index_prefix)
-    monkeypatch.setenv("NEWSINDEX_DEAD_LETTER_PATH", str(settings.dead_letter_path))
-    get_settings.cache_clear()
-    yield get_settings()
-    get_settings.cache_clear()
 
 
 def _cli(*args: str) -> tuple[int, str]:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from elasticsearch import Elasticsearch
 
-from flows.local_es import stop_process_group
+from flows.ops.local_es import stop_process_group
 from tests.prefect_server import VENV_BIN, prefect_env, prefect_server
 
 pytestmark = [pytest.mark.prefect, pytest.mark.slow]

@@ -19,9 +19,9 @@ import pytest
 from rich.console import Console
 
 from flows.config import Settings
-from flows.console_logs import CONSOLE, NotPrefectChatter, OneLineFormatter
-from flows.progress import LiveProgress, PlainProgress, RunProgress, for_console
 from flows.report import RunReport, summary_text
+from flows.runtime.console_logs import CONSOLE, NotPrefectChatter, OneLineFormatter
+from flows.runtime.progress import LiveProgress, PlainProgress, RunProgress, for_console
 from tests.test_faults import write_articles
 
 NEWSINDEX = str(Path(sys.executable).parent / "newsindex")
@@ -61,7 +61,7 @@ def test_console_shows_of_prefect_only_retries_and_marked_lines() -> None:
     assert not keep(_record("prefect.task_runs", "Finished in state %s"))
     assert not keep(_record("prefect", "Starting temporary server on http://127.0.0.1:8000"))
     assert keep(_record("prefect.flow_runs", "batch %d failed", **CONSOLE))
-    assert keep(_record("flows.bulk", "bulk chunk retried"))
+    assert keep(_record("flows.es.bulk", "bulk chunk retried"))
 
 
 def test_one_line_formatter_drops_the_traceback() -> None:

@@ -10,12 +10,12 @@ import pytest
 from elasticsearch import Elasticsearch
 from typer.testing import CliRunner
 
-from flows.bulk import index_articles
-from flows.cli import app
-from flows.config import Settings, get_settings
-from flows.indices import ensure_indices
-from flows.search import SearchFilters, search
-from flows.search_output import snippet_markup
+from flows.cli.main import app
+from flows.cli.search_output import snippet_markup
+from flows.config import Settings
+from flows.es.bulk import index_articles
+from flows.es.indices import ensure_indices
+from flows.es.search import SearchFilters, search
 from tests.article_samples import corpus
 
 
@@ -87,11 +87,7 @@ def test_snippet_markup_escapes_text() -> None:
 def _run_cli(monkeypatch: pytest.MonkeyPatch, settings: Settings, *args: str):
     monkeypatch.setenv("NEWSINDEX_ES_URL", settings.es_url)
     monkeypatch.setenv("NEWSINDEX_INDEX_PREFIX", settings.index_prefix)
-    get_settings.cache_clear()
-    try:
-        return CliRunner().invoke(app, ["search", *args])
-    finally:
-        get_settings.cache_clear()
+    return CliRunner().invoke(app, ["search", *args])
 
 
 def test_cli_prints_hits_snippets_and_facets(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flows.search_output import ELLIPSIS, trim_snippet
+from flows.cli.search_output import ELLIPSIS, trim_snippet
 
 WORDS = "Crane operators at the <em>port</em> began a three-day strike on Tuesday after talks"
 

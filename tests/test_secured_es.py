@@ -22,17 +22,15 @@ import certifi
 import pytest
 from elasticsearch import AuthorizationException, Elasticsearch
 from prefect.client.orchestration import get_client
-from prefect.testing.utilities import prefect_test_harness
 from typer.testing import CliRunner
 
-from flows.cli import app
-from flows.config import get_settings
-from flows.es_client import check_connection, make_client
+from flows.cli.main import app
+from flows.es.client import check_connection, make_client
+from flows.es.search import search
 from flows.ingest import IngestOptions, ingest
+from flows.ops.security import describe_api_error
+from flows.ops.setup import setup_elasticsearch
 from flows.rebuild import rebuild_indices
-from flows.search import search
-from flows.security import describe_api_error
-from flows.setup import setup_elasticsearch
 from tests.secure_es import PREFIX, SecuredServer
 
 pytestmark = pytest.mark.elasticsearch
@@ -44,15 +42,12 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[N
         if name.startswith("NEWSINDEX_"):
             monkeypatch.delenv(name)
     monkeypatch.chdir(tmp_path)
-    get_settings.cache_clear()
     yield
-    get_settings.cache_clear()
 
 
 def _cli(monkeypatch: pytest.MonkeyPatch, env: dict[str, str], args: list[str]) -> tuple[int, str]:
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    get_settings.cache_clear()
     result = CliRunner().invoke(app, args)
     return result.exit_code, result.output
 
@@ -127,12 +122,6 @@ def test_an_invalid_api_key_is_refused_by_the_server(
 # --- least privilege -----------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def harness() -> Iterator[None]:
-    with prefect_test_harness(server_startup_timeout=180):
-        yield
-
-
 @pytest.mark.prefect
 def test_admin_sets_up_writer_runs_and_rebuilds_reader_searches(
     secured_es: SecuredServer,
@@ -155,7 +144,6 @@ def test_admin_sets_up_writer_runs_and_rebuilds_reader_searches(
     for name, value in secured_es.env("writer").items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("NEWSINDEX_DEAD_LETTER_PATH", str(dead_letter))
-    get_settings.cache_clear()
     summary = ingest(IngestOptions(source=str(folder), full_refresh=True))
     assert summary["indexed"] == 1 and summary["failed"] == 1 and summary["balanced"]
     clean = _story_folder(tmp_path / "clean")  # rebuild refuses to swap when a file fails

@@ -31,18 +31,17 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from elasticsearch import Elasticsearch
 from prefect.client.orchestration import get_client
-from prefect.testing.utilities import prefect_test_harness
 from pydantic import ValidationError
 from typer.testing import CliRunner
 
-from flows.bulk import Operation, write_operations
-from flows.cli import app
-from flows.config import Settings, get_settings
-from flows.dead_letter import DeadLetter
-from flows.es_client import EsUnavailableError, check_connection, make_client
+from flows.cli.main import app
+from flows.config import Settings, load_settings
+from flows.es.bulk import Operation, write_operations
+from flows.es.client import EsUnavailableError, check_connection, make_client
+from flows.es.dead_letter import DeadLetter
 from flows.ingest import IngestOptions, ingest
-from flows.security import role_definitions
-from flows.setup import setup_elasticsearch
+from flows.ops.security import role_definitions
+from flows.ops.setup import setup_elasticsearch
 from flows.sources import SourceError, discover, validate_source
 from tests.secure_es import SecuredServer
 
@@ -68,9 +67,7 @@ def _isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Itera
         if name.startswith("NEWSINDEX_") and name != "NEWSINDEX_TEST_ES_URL":
             monkeypatch.delenv(name)
     monkeypatch.chdir(tmp_path)
-    get_settings.cache_clear()
     yield
-    get_settings.cache_clear()
 
 
 # --- where credentials come from ------------------------------------------------------------
@@ -80,7 +77,7 @@ def test_credentials_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("NEWSINDEX_ES_USERNAME", "newsindex")
     monkeypatch.setenv("NEWSINDEX_ES_PASSWORD", PASSWORD)
     monkeypatch.setenv("NEWSINDEX_ES_API_KEY", API_KEY)
-    settings = get_settings()
+    settings = load_settings()
     assert settings.es_password is not None and settings.es_api_key is not None
     assert settings.es_password.get_secret_value() == PASSWORD
     assert settings.es_api_key.get_secret_value() == API_KEY
@@ -92,7 +89,7 @@ def test_credentials_from_dotenv(tmp_path: Path) -> None:
         f"NEWSINDEX_ES_USERNAME=newsindex\nNEWSINDEX_ES_PASSWORD={PASSWORD}\n"
         f"NEWSINDEX_KIBANA_PASSWORD={PASSWORD}\n"
     )
-    settings = get_settings()
+    settings = load_settings()
     assert settings.es_username == "newsindex"
     assert settings.es_password is not None and settings.es_password.get_secret_value() == PASSWORD
     assert settings.kibana_password is not None
@@ -105,7 +102,7 @@ def test_credentials_from_secret_files(monkeypatch: pytest.MonkeyPatch, tmp_path
     (secrets / "NEWSINDEX_ES_API_KEY").write_text(API_KEY + "\n")
     (secrets / "NEWSINDEX_ES_PASSWORD").write_text(PASSWORD)
     monkeypatch.setenv("NEWSINDEX_SECRETS_DIR", str(secrets))
-    settings = get_settings()
+    settings = load_settings()
     assert settings.es_api_key is not None and settings.es_api_key.get_secret_value() == API_KEY
     assert settings.es_password is not None and settings.es_password.get_secret_value() == PASSWORD
     assert_no_secret(repr(settings))
@@ -334,12 +331,6 @@ def test_cli_never_prints_credentials(command: list[str], tmp_path: Path) -> Non
             assert "Traceback" not in done.stderr
 
 
-@pytest.fixture(scope="module")
-def harness() -> Iterator[None]:
-    with prefect_test_harness(server_startup_timeout=180):
-        yield
-
-
 @pytest.mark.prefect
 @pytest.mark.elasticsearch
 def test_flow_runs_never_leak_credentials(
@@ -366,12 +357,10 @@ def test_flow_runs_never_leak_credentials(
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("NEWSINDEX_DEAD_LETTER_PATH", str(dead_letter_path))
     monkeypatch.setenv("NEWSINDEX_KIBANA_PASSWORD", PASSWORD)
-    get_settings.cache_clear()
     summary = ingest(IngestOptions(source=str(folder), full_refresh=True))
     assert summary["indexed"] == 1 and summary["failed"] == 1 and summary["balanced"]
 
     monkeypatch.setenv("NEWSINDEX_ES_PASSWORD", PASSWORD)  # wrong for this user: a real 401
-    get_settings.cache_clear()
     state = ingest(IngestOptions(source=str(folder)), return_state=True)
     assert state.is_failed()
     with pytest.raises(EsUnavailableError) as refused:
@@ -494,8 +483,7 @@ def test_bad_index_prefix_is_a_clear_validation_error(
         Settings(_env_file=None, index_prefix=prefix)
     monkeypatch.setenv("NEWSINDEX_INDEX_PREFIX", prefix)
     with pytest.raises(ValidationError, match="lowercase"):
-        get_settings()
-    get_settings.cache_clear()
+        load_settings()
     result = CliRunner().invoke(app, ["ping"])
     assert result.exit_code == 2
     [line] = [line for line in result.output.splitlines() if line.strip()]

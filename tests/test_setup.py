@@ -13,17 +13,16 @@ import pytest
 from elasticsearch import Elasticsearch
 from typer.testing import CliRunner
 
-from flows import cli
+from flows.cli import main as cli
 from flows.config import Settings
-from flows.indices import aliases
+from flows.es.indices import aliases
 from tests.kibana_stub import KibanaStub, closed_port_url
 
 runner = CliRunner()
 
 
 def run_setup(monkeypatch: pytest.MonkeyPatch, settings: Settings, *args: str) -> Any:
-    monkeypatch.setattr(cli, "get_settings", lambda: settings)
-    return runner.invoke(cli.app, ["setup", *args])
+    return runner.invoke(cli.app, ["setup", *args], obj=settings)
 
 
 def cluster_state(es: Elasticsearch, prefix: str) -> dict[str, Any]:

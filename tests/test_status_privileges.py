@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from flows.es_client import make_client
+from flows.es.client import make_client
+from flows.es.run_log import record_run
 from flows.ingest import PIPELINE_VERSION
-from flows.run_log import record_run
-from flows.setup import setup_elasticsearch
+from flows.ops.setup import setup_elasticsearch
 from flows.status import collect_status
 from tests.secure_es import PREFIX, SecuredServer
 

@@ -8,8 +8,8 @@ import pickle
 
 import pytest
 
-from flows.extract import clean_raw
 from flows.ingest import _nothing_to_index
+from flows.prepare import clean_raw
 from flows.sources import RawFile
 from transforms.clean import clean_document
 from transforms.es_documents import article_document, article_from_document

@@ -1,4 +1,5 @@
-"""Read and validate the JSON rule and registry files shipped in ``transforms/data``."""
+"""Read the JSON files shipped in packages; validate the rule and registry files in
+``transforms/data``."""
 
 from __future__ import annotations
 
@@ -20,10 +21,6 @@ class DataFileError(ValueError):
     """A data file that does not match its schema; the message names the file and the keys."""
 
 
-def _read(name: str) -> Any:
-    return json.loads(resources.files("transforms").joinpath("data", name).read_text("utf-8"))
-
-
 def validate(model: type[Model], data: Any, name: str) -> Model:
     """``data`` as ``model``; a ``DataFileError`` naming ``name`` and each bad key otherwise."""
     try:
@@ -36,10 +33,15 @@ def validate(model: type[Model], data: Any, name: str) -> Model:
         raise DataFileError(f"transforms/data/{name}: {problems}") from None
 
 
+def read_json(package: str, name: str) -> Any:
+    """Parse ``<package>/<name>`` afresh (the caller may change it), e.g. ``"mappings"``."""
+    return json.loads(resources.files(package).joinpath(name).read_text("utf-8"))
+
+
 @cache
 def load(model: type[File]) -> File:
     """The validated contents of the data file ``model`` describes (``model.file``)."""
-    return validate(model, _read(model.file), model.file)
+    return validate(model, read_json("transforms", f"data/{model.file}"), model.file)
 
 
 @cache
@@ -53,7 +55,7 @@ def profile_names() -> tuple[str, ...]:
 def profiles() -> tuple[ProfileFile, ...]:
     """Every outlet profile, validated."""
     return tuple(
-        validate(ProfileFile, _read(f"profiles/{name}"), f"profiles/{name}")
+        validate(ProfileFile, read_json("transforms", f"data/profiles/{name}"), f"profiles/{name}")
         for name in profile_names()
     )
 

@@ -32,7 +32,6 @@ class Decoded:
     """Decoded text; empty, with a warning saying why, when the bytes are not text."""
 
     text: str = ""
-    encoding: str | None = None
     warnings: list[RecordWarning] = field(default_factory=list)
 
 
@@ -85,21 +84,21 @@ def decode_bytes(raw: bytes) -> Decoded:
     for bom, encoding in _BOMS:
         if raw.startswith(bom):
             text = raw[len(bom) :].decode(encoding, errors="replace")
-            return Decoded(text, encoding, warnings=warnings)
+            return Decoded(text, warnings=warnings)
     if _looks_binary(raw[:_SNIFF_BYTES]):
         return Decoded(warnings=[*warnings, RecordWarning(WarningCode.BINARY_INPUT)])
     try:
-        return Decoded(raw.decode("utf-8"), "utf-8", warnings=warnings)
+        return Decoded(raw.decode("utf-8"), warnings=warnings)
     except UnicodeDecodeError:
         pass
     lenient = raw.decode("utf-8", errors="replace")
     bad = lenient.count("\ufffd")
     if sum(ord(c) > 127 for c in lenient) - bad > bad:
         warnings.append(RecordWarning(WarningCode.INVALID_UTF8, str(bad)))
-        return Decoded(lenient, "utf-8", warnings=warnings)
+        return Decoded(lenient, warnings=warnings)
     encoding = _legacy_encoding(raw)
     warnings.append(RecordWarning(WarningCode.LEGACY_ENCODING, encoding))
-    return Decoded(raw.decode(encoding, errors="replace"), encoding, warnings=warnings)
+    return Decoded(raw.decode(encoding, errors="replace"), warnings=warnings)
 
 
 def _legacy_encoding(raw: bytes) -> str:

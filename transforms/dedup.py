@@ -133,12 +133,6 @@ def jaccard_estimate(a: Sequence[int], b: Sequence[int]) -> float:
     return float(np.mean(np.asarray(a, dtype=np.uint64) == np.asarray(b, dtype=np.uint64)))
 
 
-def entity_overlap(a: dict[str, int], b: dict[str, int]) -> tuple[float, int]:
-    """Weighted Jaccard of two articles' top entities (name -> count), and how many they share."""
-    wa, wb = _top_weights(a), _top_weights(b)
-    return _weighted_jaccard(wa, wb), len(wa.keys() & wb.keys())
-
-
 def _weighted_jaccard(wa: dict[str, float], wb: dict[str, float]) -> float:
     names = wa.keys() | wb.keys()
     high = sum(max(wa.get(n, 0.0), wb.get(n, 0.0)) for n in names)

@@ -12,9 +12,9 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from transforms.entities import ENTITY_TYPES
 from transforms.record import Article, Outlet, Paragraph, RecordWarning, Removal
 
-ENTITY_TYPES = ("person", "org", "place")  # the only entity types the mappings know
 # `timeline_at` is the date every document has: published_at, else the ingest time;
 # `timeline_basis` says which ("published" or "ingested"). Kibana's data views filter on it.
 PUBLISHED, INGESTED = "published", "ingested"

@@ -16,8 +16,9 @@ from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
 from transforms.html_boilerplate import classify_line, page_blocks
-from transforms.html_meta import PageMeta, clean_space, read_meta
+from transforms.html_meta import PageMeta, read_meta
 from transforms.html_recover import key, split_body_paragraphs
+from transforms.markdown import normalise_space
 from transforms.record import Paragraph, RecordWarning, Removal, WarningCode
 
 LOG = logging.getLogger(__name__)
@@ -50,12 +51,12 @@ def _body_lines(body: _Element) -> list[Line]:
     for child in body:
         text = xmltotxt(child, False)
         if child.tag == "head":
-            heading = clean_space(text)
+            heading = normalise_space(text)
             if heading:
                 section = heading
                 lines.append((heading, section, True, key(heading)))
             continue
-        texts = filter(None, map(clean_space, text.splitlines()))
+        texts = filter(None, map(normalise_space, text.splitlines()))
         lines.extend((line, section, False, key(line)) for line in texts)
     return lines
 

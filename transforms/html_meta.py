@@ -12,6 +12,7 @@ from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from transforms.dates import parse_iso
+from transforms.markdown import normalise_space
 from transforms.outlets import domain_label, registrable_domain
 from transforms.record import Precision
 from transforms.titles import Candidate, match_key, pick_headline, split_site_suffix
@@ -128,11 +129,6 @@ class _PageTags:
     title: HtmlElement | None = None
 
 
-def clean_space(text: str | None) -> str:
-    """Collapse runs of whitespace (including non-breaking spaces) and strip."""
-    return " ".join(text.split()) if text else ""
-
-
 def _scan(tree: HtmlElement) -> _PageTags:
     """One pass over the page's meta, script, link, time, h1 and title elements."""
     page = _PageTags()
@@ -164,7 +160,7 @@ def _scan(tree: HtmlElement) -> _PageTags:
 def _read_meta_tag(meta: HtmlElement, page: _PageTags) -> None:
     """Record a meta tag's content under each of its keys (property, name, ...; a property may
     list several keys, space-separated)."""
-    content = clean_space(meta.get("content"))
+    content = normalise_space(meta.get("content"))
     if not content:
         return
     keys = {
@@ -206,7 +202,7 @@ def _ld_text(value: object) -> str | None:
         value = value[0]
     if isinstance(value, dict):
         value = value.get("name")
-    return clean_space(value) or None if isinstance(value, str) else None
+    return normalise_space(value) or None if isinstance(value, str) else None
 
 
 def _ld_objects(scripts: list[str]) -> list[dict]:
@@ -289,7 +285,7 @@ def _person_name(value: str) -> str | None:
     """An author name from a meta tag or markup: no profile URLs, no "(https://...)" tails."""
     if _URLISH.match(value):
         return None
-    name = clean_space(_URL_IN_NAME.sub(" ", value)).strip(" ,;|")
+    name = normalise_space(_URL_IN_NAME.sub(" ", value)).strip(" ,;|")
     return name if 2 < len(name) <= 120 else None
 
 
@@ -310,7 +306,7 @@ def _markup_byline(tree: HtmlElement) -> str | None:
             continue
         siblings_seen.add(parent)
         for holder in [*_NAME_HOLDER(node), node]:
-            text = clean_space(holder.get("content") or holder.text_content())
+            text = normalise_space(holder.get("content") or holder.text_content())
             name = _person_name(text) if text else None
             if name:
                 return name
@@ -361,14 +357,14 @@ def _title_candidates(
     ]
     headline_h1: str | None = None
     for h1 in tags.h1s:
-        text = clean_space(h1.text_content())
+        text = normalise_space(h1.text_content())
         if not text or len(text) > 300 or _is_logo(h1, site_keys):
             continue
         source = "article_h1" if _in_article(h1) else "h1"
         headline_h1 = headline_h1 or text
         found.append(Candidate(source, text))
     if tags.title is not None:
-        found.append(Candidate("title", clean_space(tags.title.text_content())))
+        found.append(Candidate("title", normalise_space(tags.title.text_content())))
     return [c for c in found if c.text], headline_h1
 
 

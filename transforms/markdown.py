@@ -51,9 +51,10 @@ class MarkdownLine:
     authors: tuple[str, ...] = ()  # texts of links to author or profile pages
 
 
-def normalise_space(text: str) -> str:
-    """Collapse every run of whitespace (non-breaking spaces included) to one space."""
-    return " ".join(text.split())
+def normalise_space(text: str | None) -> str:
+    """Collapse every run of whitespace (non-breaking spaces included) to one space, and strip;
+    no text gives ``""``."""
+    return " ".join(text.split()) if text else ""
 
 
 def _inner(match: re.Match[str]) -> str:

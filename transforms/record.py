@@ -136,7 +136,7 @@ class Article:
     authors: list[str] = field(default_factory=list)
     byline_org: str | None = None
     byline_location: str | None = None
-    dateline: str | None = None
+    dateline: str | None = None  # the wire dateline opening the body ("BERLIN (Reuters) -")
     outlet: Outlet | None = None
     date_line: str | None = None  # the printed date line published_at was read from
     published_at: str | None = None

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flows.config import Settings
-from flows.es_client import check_connection, make_client, redact_url
-from flows.indices import IndexState, ensure_indices
-from flows.kibana import ImportResult, import_saved_objects, wait_for_kibana
+from flows.es.client import check_connection, make_client, redact_url
+from flows.es.indices import IndexState, ensure_indices
+from flows.es.templates import KINDS
+from flows.ops.kibana import ImportResult, import_saved_objects, wait_for_kibana
 
 
 def setup_elasticsearch(settings: Settings) -> tuple[str, IndexState]:
@@ -33,7 +34,7 @@ def describe_indices(settings: Settings, version: str, state: IndexState) -> lis
         lines.append(f"indices: created {', '.join(state.created)}")
     else:
         lines.append("indices: unchanged")
-    for kind in ("articles", "paragraphs"):
+    for kind in KINDS:
         lines.append(f"alias {state.aliases.get(kind)} -> {state.write_indices.get(kind)}")
     lines += [f"rebuild needed: {reason}" for reason in state.rebuild_reasons]
     return lines

@@ -27,8 +27,8 @@ from elasticsearch import Elasticsearch
 from elasticsearch.helpers import streaming_bulk
 
 from flows.config import Settings
-from flows.dead_letter import DeadLetter
-from flows.indices import IndexPair, aliases
+from flows.es.dead_letter import DeadLetter
+from flows.es.indices import IndexPair, aliases
 from transforms.es_documents import (
     article_document,
     document_fingerprint,

@@ -13,7 +13,7 @@ from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch
 
-from flows.templates import load_json
+from flows.es.templates import load_mapping
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ def _fill(node: Any, prefix: str) -> Any:
 
 def role_definitions(prefix: str) -> dict[str, dict[str, Any]]:
     """Role name -> role body (native role API shape) for one index prefix."""
-    return _fill(load_json("security_roles.json"), prefix)
+    return _fill(load_mapping("security_roles.json"), prefix)
 
 
 def role_name(prefix: str, kind: str) -> str:

@@ -21,19 +21,9 @@ from transforms.dedup import (
     band_keys,
     publication_span,
 )
-from transforms.entities import ENTITY_TYPES
 from transforms.record import Article
 
-# Mapping of the dedup fields, for the index template.
-DEDUP_MAPPING_PROPERTIES: dict[str, Any] = {
-    "minhash": {"type": "long", "index": False, "doc_values": False},
-    "lsh_bands": {"type": "keyword"},
-    "story_id": {"type": "keyword"},
-    "duplicate_of": {"type": "keyword"},
-    "entities": {"properties": {t: {"type": "keyword"} for t in ENTITY_TYPES}},
-}
 CANDIDATE_FIELDS = [
-    "id",
     "minhash",
     "entities",
     "entity_mentions",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from flows.console_logs import quiet_console
+from flows.runtime.console_logs import quiet_console
 
 
 def start_prefect_api(verbose: bool) -> Callable[[], None]:
@@ -16,7 +16,7 @@ def start_prefect_api(verbose: bool) -> Callable[[], None]:
     Prefect itself would start at the flow's first API call, after the imports; started here
     it boots meanwhile. With PREFECT_API_URL set (a running `prefect server start`) there is
     nothing to start or wait for. Prefect is imported in the thread too; without `verbose`
-    its note about the temporary server is not shown (flows.console_logs).
+    its note about the temporary server is not shown (flows.runtime.console_logs).
     """
     failure: list[BaseException] = []
 

@@ -14,10 +14,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from elasticsearch import ApiError, BadRequestError, Elasticsearch, NotFoundError
-from elasticsearch.helpers import streaming_bulk
 
 from flows.config import Settings
-from flows.templates import (
+from flows.es.templates import (
     ENGLISH,
     FALLBACK,
     KINDS,
@@ -32,10 +31,6 @@ log = logging.getLogger(__name__)
 
 class IndexLayoutError(RuntimeError):
     """The cluster holds something under our names that is not our alias layout."""
-
-
-class CopyError(RuntimeError):
-    """Documents could not be copied into the new index."""
 
 
 @dataclass(frozen=True)
@@ -235,8 +230,8 @@ def rebuild(
 ) -> IndexState:
     """Build new physical indices from the current templates and swap the aliases to them.
 
-    `fill(targets)` writes every document into the new indices (re-ingest, or `copy_documents`
-    from the live ones). If it raises, the new indices are deleted and the aliases never move.
+    `fill(targets)` writes every document into the new indices (re-ingest, or a copy
+    of the live ones). If it raises, the new indices are deleted and the aliases never move.
     After the atomic swap, unaliased indices beyond the `keep_old` newest per kind are deleted.
     Writes made through the aliases while `fill` runs go to the old indices only.
     """
@@ -258,52 +253,3 @@ def rebuild(
         templates_changed=state.templates_changed,
         created=new.names(),
     )
-
-
-def copy_documents(
-    es: Elasticsearch, source_index: str, target_index: str, *, batch_size: int = 1000
-) -> int:
-    """Copy every document (same `_id`, same `_source`) with point-in-time paging and bulk.
-
-    The python-side stand-in for `_reindex`, which the minimal distribution lacks. Returns the
-    number copied; raises CopyError if any document was refused by the target.
-    """
-    pit = es.open_point_in_time(index=source_index, keep_alive="2m")["id"]
-
-    def documents():
-        nonlocal pit
-        after = None
-        while True:
-            page = es.search(
-                pit={"id": pit, "keep_alive": "2m"},
-                size=batch_size,
-                sort=["_shard_doc"],
-                search_after=after,
-                track_total_hits=False,
-            )
-            pit = page["pit_id"]
-            hits = page["hits"]["hits"]
-            if not hits:
-                return
-            for hit in hits:
-                yield {"_index": target_index, "_id": hit["_id"], "_source": hit["_source"]}
-            after = hits[-1]["sort"]
-
-    copied, failures = 0, []
-    try:
-        for ok, item in streaming_bulk(
-            es, documents(), chunk_size=batch_size, raise_on_error=False, max_retries=3
-        ):
-            if ok:
-                copied += 1
-            else:
-                failures.append(item)
-    finally:
-        es.close_point_in_time(id=pit)
-    if failures:
-        first = next(iter(failures[0].values()))
-        raise CopyError(
-            f"{len(failures)} document(s) not copied from {source_index} to {target_index}; "
-            f"first: {first.get('_id')}: {first.get('error')}"
-        )
-    return copied

@@ -9,7 +9,7 @@ import re
 from rich.console import Console
 from rich.markup import escape
 
-from flows.search import SearchHit, SearchResult
+from flows.es.search import SearchHit, SearchResult
 
 FACET_TITLES = {
     "outlet": "Outlets",

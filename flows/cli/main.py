@@ -27,16 +27,18 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-from flows import local_es, sources
-from flows.config import Settings, get_settings
-from flows.console_logs import quiet_console
-from flows.dead_letter import DeadLetter, DeadLetterError
-from flows.es_client import EsUnavailableError, check_connection, describe_error, make_client
-from flows.indices import IndexLayoutError
-from flows.lease import LeaseError, LeaseHeldError
-from flows.progress import for_console, showing
+from flows import sources
+from flows.config import Settings, load_settings, running_with
+from flows.es.client import EsUnavailableError, check_connection, describe_error, make_client
+from flows.es.dead_letter import DeadLetterError
+from flows.es.indices import IndexLayoutError
+from flows.es.lease import LeaseError, LeaseHeldError
+from flows.ops import local_es
+from flows.preflight import preflight
 from flows.report import RunAbortedError, summary_text
-from flows.runner_errors import TaskRunnerError
+from flows.runtime.console_logs import quiet_console
+from flows.runtime.progress import for_console, showing
+from flows.runtime.runner_errors import TaskRunnerError
 
 app = typer.Typer(
     help="Turn raw news files into a searchable Elasticsearch index.",
@@ -58,7 +60,7 @@ LEASE_HELD_EXIT = 4  # another run held the writer lease for NEWSINDEX_LEASE_WAI
 
 def _one_line_logs() -> None:
     """Without --verbose, log lines on the console carry no traceback, and Prefect's own are
-    shown only for retries (flows.console_logs)."""
+    shown only for retries (flows.runtime.console_logs)."""
     quiet_console(_verbose)
 
 
@@ -108,7 +110,7 @@ def one_line_api_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from flows.security import describe_api_error
+        from flows.ops.security import describe_api_error
 
         try:
             return command(*args, **kwargs)
@@ -128,8 +130,12 @@ def progress_bar(visible: bool) -> Iterator[Progress]:
 
 
 @app.callback()
-def main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Debug logging")) -> None:
-    """Configure logging once for every command."""
+def main(
+    ctx: typer.Context,
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Debug logging"),
+) -> None:
+    """Configure logging and read the settings once for every command (a caller may pass its
+    own Settings as the context object)."""
     global _verbose
     _verbose = verbose
     logging.basicConfig(
@@ -139,7 +145,8 @@ def main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Debug logg
     if not verbose:  # the transport logs every retry with a traceback
         logging.getLogger("elastic_transport").setLevel(logging.ERROR)
     try:
-        get_settings()
+        if ctx.obj is None:
+            ctx.obj = load_settings()
     except ValidationError as exc:  # one line per bad setting; never echo the value given
         problems = "; ".join(
             f"NEWSINDEX_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}"
@@ -148,15 +155,15 @@ def main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Debug logg
             for e in exc.errors()
         )
         raise fail(f"invalid settings: {problems}") from None
-    ca_file = get_settings().es_ca_certs
+    ca_file = ctx.obj.es_ca_certs
     if ca_file is not None and not ca_file.is_file():  # checked here: compose paths are remote
         raise fail(f"invalid settings: NEWSINDEX_ES_CA_CERTS: no such file: {ca_file}")
 
 
 @app.command()
-def ping() -> None:
+def ping(ctx: typer.Context) -> None:
     """Check the configured Elasticsearch answers, and print its version."""
-    settings = get_settings()
+    settings: Settings = ctx.obj
     try:
         version = check_connection(make_client(settings), settings)
     except EsUnavailableError as exc:
@@ -166,6 +173,7 @@ def ping() -> None:
 
 @app.command()
 def extract(
+    ctx: typer.Context,
     paths: list[str] = typer.Argument(..., help="Files and/or folders to clean"),
     include: list[str] = typer.Option(None, "--include", help="File name glob (repeatable)"),
     enrich: bool = typer.Option(
@@ -176,9 +184,9 @@ def extract(
 
     With --enrich, records carry entity facets as indexed; duplicate and story fields, which
     need the index, stay absent."""
-    from flows.extract import extract_records
+    from flows.prepare import record_lines
 
-    settings = get_settings()
+    settings: Settings = ctx.obj
     patterns = tuple(include) if include else sources.DEFAULT_INCLUDE
     try:
         files = [
@@ -198,7 +206,7 @@ def extract(
             ) from None
     with progress_bar(len(files) > 1) as progress:
         task_id = progress.add_task("cleaning", total=len(files))
-        for line in extract_records(files, settings.max_file_bytes, models):
+        for line in record_lines(files, settings.max_file_bytes, models):
             sys.stdout.write(line + "\n")
             progress.advance(task_id)
 
@@ -206,6 +214,7 @@ def extract(
 @app.command()
 @one_line_api_errors
 def run(
+    ctx: typer.Context,
     source: str = typer.Argument("data/samples", help="Folder, file or fsspec URL to ingest"),
     full_refresh: bool = typer.Option(False, help="Re-process unchanged files too"),
     dry_run: bool = typer.Option(False, help="Parse and enrich, write nothing"),
@@ -213,19 +222,17 @@ def run(
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON"),
 ) -> None:
     """Run the ingest flow once. Exit 3 when some files could not be indexed."""
-    settings = get_settings()
+    settings: Settings = ctx.obj
     with one_line_errors(settings.es_url, as_json):
         sources.validate_source(source, settings.source_root)
-        check_connection(make_client(settings), settings)
-        if not dry_run:  # failures must have somewhere to go before anything is written
-            DeadLetter(settings.dead_letter_path).close()
+        preflight(make_client(settings), settings, writes=not dry_run)
         runner = _prepare_run(settings, source, batch_size)
         from flows.ingest import IngestOptions, ingest
 
         options = IngestOptions(
             source=source, full_refresh=full_refresh, dry_run=dry_run, batch_size=batch_size
         )
-        with showing(for_console(console)):
+        with showing(for_console(console)), running_with(settings):
             summary = ingest.with_options(task_runner=runner)(options)
     _print_summary(summary, as_json)
     if summary["failed"]:
@@ -239,7 +246,7 @@ def _prepare_run(settings: Settings, source: str, batch_size: int | None) -> Any
     to start, which would import Prefect and spaCy again); its NER models load while the
     temporary Prefect server starts. Returns the task runner for the flow.
     """
-    from flows.prefect_api import start_prefect_api
+    from flows.runtime.prefect_api import start_prefect_api
 
     api_ready = start_prefect_api(_verbose)
     size = batch_size or settings.batch_size
@@ -248,7 +255,7 @@ def _prepare_run(settings: Settings, source: str, batch_size: int | None) -> Any
         settings.task_runner == "processes"
         and sum(1 for _ in itertools.islice(found, size + 1)) <= size
     )
-    from flows.task_runner import build_task_runner
+    from flows.runtime.task_runner import build_task_runner
 
     if in_process:
         from flows.ner import load_ner
@@ -272,6 +279,7 @@ def _failed_files(summary: dict, dead_letter: object, note: str = "") -> str:
 @app.command()
 @one_line_api_errors
 def rebuild(
+    ctx: typer.Context,
     source: str = typer.Argument(..., help="Every source file, to re-process into new indices"),
     keep_old: int = typer.Option(1, help="Old index versions to keep after the swap"),
     strict: bool = typer.Option(False, help="Do not swap when any file failed"),
@@ -282,16 +290,15 @@ def rebuild(
     Files failing on their own do not stop the swap (exit 3, the files named); systemic
     failures, or any failure with --strict, leave the aliases where they were (exit 2).
     """
-    settings = get_settings()
+    settings: Settings = ctx.obj
     with one_line_errors(settings.es_url, as_json):
         sources.validate_source(source, settings.source_root)
-        check_connection(make_client(settings), settings)
-        DeadLetter(settings.dead_letter_path).close()
+        preflight(make_client(settings), settings)
         runner = _prepare_run(settings, source, None)
         from flows.ingest import IngestOptions
         from flows.rebuild import rebuild_indices
 
-        with showing(for_console(console)):
+        with showing(for_console(console)), running_with(settings):
             summary = rebuild_indices.with_options(task_runner=runner)(
                 IngestOptions(source=source), keep_old=keep_old, strict=strict
             )
@@ -302,20 +309,20 @@ def rebuild(
 
 
 @app.command()
-def serve() -> None:
+def serve(ctx: typer.Context) -> None:
     """Serve the scheduled inbox ingest and the rebuild deployments from this process."""
     from flows.deployments import serve_deployments
 
-    settings = get_settings()
+    settings: Settings = ctx.obj
     serve_deployments(settings.inbox, settings.ingest_cron)
 
 
 @app.command()
-def deploy() -> None:
+def deploy(ctx: typer.Context) -> None:
     """Register the deployments with the Prefect work pool NEWSINDEX_WORK_POOL."""
     from flows.deployments import deploy_to_pool
 
-    settings = get_settings()
+    settings: Settings = ctx.obj
     for deployment_id in deploy_to_pool(settings.inbox, settings.ingest_cron, settings.work_pool):
         typer.echo(f"deployment {deployment_id} registered on pool {settings.work_pool}")
 
@@ -332,6 +339,7 @@ def _iso_date(value: str | None) -> date | None:
 @app.command("search")
 @one_line_api_errors
 def search_command(
+    ctx: typer.Context,
     query: str = typer.Argument(..., help="Words to find (empty string: everything, newest first)"),
     outlet: str | None = typer.Option(None, help="Outlet name or id"),
     person: str | None = typer.Option(None, help="Person entity"),
@@ -345,11 +353,11 @@ def search_command(
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON (one object)"),
 ) -> None:
     """Search the index and print hits with highlighted snippets and facet counts."""
-    from flows.search import SearchFilters, search
-    from flows.search_output import print_result, result_json
+    from flows.cli.search_output import print_result, result_json
+    from flows.es.search import SearchFilters, search
 
     filters = SearchFilters(outlet, person, org, place, author, _iso_date(since), _iso_date(until))
-    settings = get_settings()
+    settings: Settings = ctx.obj
     es = make_client(settings)
     with one_line_errors(settings.es_url):
         check_connection(es, settings)
@@ -368,6 +376,7 @@ def search_command(
 @app.command()
 @one_line_api_errors
 def setup(
+    ctx: typer.Context,
     skip_kibana: bool = typer.Option(
         False, "--skip-kibana", help="Only Elasticsearch: templates, indices and aliases"
     ),
@@ -382,10 +391,10 @@ def setup(
     ),
 ) -> None:
     """Apply index templates, create indices and aliases, and import the Kibana objects."""
-    from flows.kibana import KibanaError
-    from flows.setup import describe_indices, setup_elasticsearch, setup_kibana
+    from flows.ops.kibana import KibanaError
+    from flows.ops.setup import describe_indices, setup_elasticsearch, setup_kibana
 
-    settings = get_settings()
+    settings: Settings = ctx.obj
     with one_line_errors(settings.es_url):
         version, state = setup_elasticsearch(settings)
     for line in describe_indices(settings, version, state):
@@ -407,7 +416,7 @@ def setup(
 def _setup_security(settings: Settings, keys_dir: Path | None) -> None:
     """Store the roles; print the API keys once on stdout (never logged), or write each to
     `keys_dir/{writer,reader}/NEWSINDEX_ES_API_KEY` (a NEWSINDEX_SECRETS_DIR folder, mode 0600)."""
-    from flows.security import SecuritySetupError, apply_security
+    from flows.ops.security import SecuritySetupError, apply_security
 
     es = make_client(settings)
     try:
@@ -433,12 +442,13 @@ def _setup_security(settings: Settings, keys_dir: Path | None) -> None:
 @app.command()
 @one_line_api_errors
 def retry(
+    ctx: typer.Context,
     as_json: bool = typer.Option(False, "--json", help="Print the machine summary (JSON)"),
 ) -> None:
     """Re-process what the dead-letter holds; keep only what still fails. Exit 3 if some do."""
     from flows.retry import retry_dead_letter
 
-    settings = get_settings()
+    settings: Settings = ctx.obj
     with one_line_errors(settings.es_url):
         check_connection(make_client(settings), settings)
         result = retry_dead_letter(settings)
@@ -473,15 +483,16 @@ def retry(
 @app.command()
 @one_line_api_errors
 def status(
+    ctx: typer.Context,
     as_json: bool = typer.Option(False, "--json", help="Print the status as JSON"),
 ) -> None:
     """Aliases and indices, counts per outlet, language and pipeline version, mapping drift,
     last runs and the dead-letter. Read-only (the reader role and the run log suffice)."""
-    from flows.es_client import redact_url
+    from flows.es.client import redact_url
     from flows.ingest import PIPELINE_VERSION
     from flows.status import collect_status, status_lines
 
-    settings = get_settings()
+    settings: Settings = ctx.obj
     es = make_client(settings)
     with one_line_errors(settings.es_url):
         version = check_connection(es, settings)
@@ -496,11 +507,15 @@ def status(
 
 @local_es_app.command("start")
 def local_es_start(
+    ctx: typer.Context,
     port: int = typer.Option(9200, help="HTTP port on 127.0.0.1"),
     heap: str = typer.Option("1g", help="JVM heap size"),
 ) -> None:
     """Start a local single-node Elasticsearch in the background (security off, loopback only)."""
-    server = local_es.LocalElasticsearch(port=port, heap=heap)
+    settings: Settings = ctx.obj
+    server = local_es.LocalElasticsearch(
+        port=port, heap=heap, version=settings.local_es_version, cache=settings.cache_dir
+    )
     try:
         version = server.start(detach=True)
     except local_es.LocalEsError as exc:
@@ -510,6 +525,7 @@ def local_es_start(
 
 
 @local_es_app.command("stop")
-def local_es_stop() -> None:
+def local_es_stop(ctx: typer.Context) -> None:
     """Stop the Elasticsearch started by `newsindex local-es start`."""
-    typer.echo("stopped" if local_es.stop_detached() else "no local Elasticsearch was running")
+    stopped = local_es.stop_detached(ctx.obj.cache_dir)
+    typer.echo("stopped" if stopped else "no local Elasticsearch was running")

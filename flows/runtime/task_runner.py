@@ -10,9 +10,9 @@ from prefect.logging.configuration import ensure_logging_setup
 from prefect.settings import PREFECT_API_URL
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
-from flows.config import Settings
-from flows.console_logs import quiet_console
-from flows.runner_errors import TaskRunnerError
+from flows.config import Settings, run_settings
+from flows.runtime.console_logs import quiet_console
+from flows.runtime.runner_errors import TaskRunnerError
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ def build_task_runner(
     line per log record and, of Prefect's own, only retry notices.
     """
     if settings.task_runner == "dask":
-        from flows.dask_runner import NewsindexDaskTaskRunner  # optional extra: [dask]
+        from flows.runtime.dask_runner import NewsindexDaskTaskRunner  # optional extra: [dask]
 
         if settings.dask_address:
             return NewsindexDaskTaskRunner(address=settings.dask_address)
@@ -40,6 +40,18 @@ def build_task_runner(
     return ProcessPoolTaskRunner(
         max_workers=settings.task_workers, initializer=_quiet_worker, initargs=(verbose,)
     )
+
+
+class RunnerOfRunSettings(ThreadPoolTaskRunner):
+    """The flows' default task runner, chosen when a run starts: Prefect starts every flow run
+    on `duplicate()` of its flow's runner, which here is `build_task_runner(run_settings())`.
+
+    A caller with a runner of its own passes it (`flow.with_options(task_runner=...)`); a
+    deployment's run gets the one its worker's settings name, read at the start of the run.
+    """
+
+    def duplicate(self) -> TaskRunner:
+        return build_task_runner(run_settings())
 
 
 def _quiet_worker(verbose: bool) -> None:

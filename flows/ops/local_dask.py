@@ -18,7 +18,7 @@ from typing import IO
 
 from distributed import Client
 
-from flows.local_es import free_port, stop_process_group
+from flows.ops.local_es import free_port, stop_process_group
 
 DASK = Path(sys.executable).parent / "dask"
 

@@ -40,7 +40,7 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-ES_VERSION = os.environ.get("NEWSINDEX_LOCAL_ES_VERSION", "9.2.8")
+ES_VERSION = "9.2.8"  # the default of Settings.local_es_version
 MAVEN_GROUP = "org.elasticsearch.distribution.integ-test-zip"
 ES_USER = "newsindex-es"
 _JAVA_MIN = 21
@@ -50,11 +50,11 @@ class LocalEsError(RuntimeError):
     """The local Elasticsearch could not be provisioned or started."""
 
 
-def cache_dir() -> Path:
-    """Where the unpacked distribution and instance folders live (readable by ES_USER)."""
-    override = os.environ.get("NEWSINDEX_CACHE_DIR")
-    if override:
-        return Path(override)
+def cache_dir(override: Path | None = None) -> Path:
+    """Where the unpacked distribution and instance folders live (readable by ES_USER):
+    `override` (Settings.cache_dir) when given."""
+    if override is not None:
+        return override
     if os.geteuid() == 0:  # /root is private: use a folder the unprivileged user can enter
         return Path("/var/cache/newsindex")
     return Path.home() / ".cache" / "newsindex"
@@ -66,9 +66,9 @@ def _maven_zip(version: str) -> Path:
     return m2 / group_path / "elasticsearch" / version / f"elasticsearch-{version}.zip"
 
 
-def fetch_distribution(version: str = ES_VERSION) -> Path:
+def fetch_distribution(version: str = ES_VERSION, cache: Path | None = None) -> Path:
     """Download (once, through Maven's cache) and unpack the distribution; return its home."""
-    home = cache_dir() / f"elasticsearch-{version}"
+    home = cache_dir(cache) / f"elasticsearch-{version}"
     if (home / "bin" / "elasticsearch").exists():
         return home
     archive = _maven_zip(version)
@@ -205,6 +205,7 @@ class LocalElasticsearch:
     port: int = 0
     heap: str = "512m"
     version: str = ES_VERSION
+    cache: Path | None = None  # Settings.cache_dir; None: the default of `cache_dir`
     instance_dir: Path | None = None
     process: subprocess.Popen[bytes] | None = None
     extra_settings: dict[str, str] = field(default_factory=dict)  # more `-E key=value`
@@ -237,7 +238,7 @@ class LocalElasticsearch:
         log.info("local Elasticsearch %s up at %s (java %s)", version, self.url, java)
         if detach and self.process is not None:
             state = {"pid": self.process.pid, "url": self.url, "dir": str(self.instance_dir)}
-            (cache_dir() / "local-es.json").write_text(json.dumps(state))
+            (cache_dir(self.cache) / "local-es.json").write_text(json.dumps(state))
         return version
 
     def _discovery_settings(self) -> dict[str, str]:
@@ -254,10 +255,10 @@ class LocalElasticsearch:
 
     def launch(self) -> Path:
         """Start the process without waiting for it to answer; returns the Java home used."""
-        home = fetch_distribution(self.version)
+        home = fetch_distribution(self.version, self.cache)
         java = find_java()
         self.port = self.port or free_port()
-        instances = cache_dir() / "instances"
+        instances = cache_dir(self.cache) / "instances"
         instances.mkdir(parents=True, exist_ok=True)
         instances.chmod(0o755)
         if self.instance_dir is None or not self.instance_dir.is_dir():
@@ -441,9 +442,9 @@ def stop_process_group(pid: int, grace: float = 30.0) -> None:
     os.killpg(pid, signal.SIGKILL)
 
 
-def stop_detached() -> bool:
+def stop_detached(cache: Path | None = None) -> bool:
     """Stop a server started with `newsindex local-es start`; False when none was running."""
-    state_file = cache_dir() / "local-es.json"
+    state_file = cache_dir(cache) / "local-es.json"
     if not state_file.exists():
         return False
     state = json.loads(state_file.read_text())

@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 
 from flows.config import Settings
-from flows.es_client import redact_url
+from flows.es.client import redact_url
 
 log = logging.getLogger(__name__)
 

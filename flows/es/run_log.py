@@ -16,8 +16,8 @@ from typing import Any
 from elasticsearch import ApiError, BadRequestError, Elasticsearch, NotFoundError, TransportError
 
 from flows.config import Settings
-from flows.es_client import make_client
-from flows.templates import load_json
+from flows.es.client import make_client
+from flows.es.templates import load_mapping
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ def runs_index(settings: Settings) -> str:
 def _ensure_index(es: Elasticsearch, name: str) -> None:
     if es.indices.exists(index=name):
         return
-    body = load_json("runs.json")
+    body = load_mapping("runs.json")
     try:
         es.indices.create(index=name, settings=body["settings"], mappings=body["mappings"])
     except BadRequestError as exc:
@@ -84,11 +84,9 @@ def record_run(
         log.warning("run not recorded in %s: %s", name, str(exc).splitlines()[0][:300])
 
 
-def record_flow_run(summary: dict[str, Any], pipeline_version: str) -> None:
+def record_flow_run(settings: Settings, summary: dict[str, Any], pipeline_version: str) -> None:
     """`record_run` for the Prefect flow run in progress (its flow name and source option)."""
     from prefect.runtime import flow_run
-
-    from flows.config import get_settings
 
     options = flow_run.parameters.get("options")
     if isinstance(options, dict):
@@ -98,7 +96,7 @@ def record_flow_run(summary: dict[str, Any], pipeline_version: str) -> None:
     if dry_run:  # wrote nothing, and records nothing
         return
     flow = flow_run.flow_name or "ingest"
-    record_run(get_settings(), summary, flow=flow, source=source, pipeline_version=pipeline_version)
+    record_run(settings, summary, flow=flow, source=source, pipeline_version=pipeline_version)
 
 
 def last_runs(es: Elasticsearch, settings: Settings, size: int = 5) -> list[dict[str, Any]]:

@@ -1,4 +1,6 @@
-"""`newsindex extract`: raw files to JSON lines of cleaned records, without Elasticsearch.
+"""A read file to its record: cleaned (`clean_raw`), then given entity facets (`enrich`), as the
+ingest's prepare stage and `newsindex retry` do; `record_lines` gives `newsindex extract` its
+JSON lines, without Elasticsearch.
 
 With `enrich`, records also get their entity facets from the same NER models and entity
 rules as the ingest (the language is always there). The near-duplicate and story fields need
@@ -40,18 +42,18 @@ def clean_raw(raw: RawFile, max_bytes: int) -> Article:
 def enrich(articles: list[Article], models: Mapping[str, str]) -> None:
     """Entity facets for each article, as the ingest's NER stage gives them; an article that
     breaks the model gets a warning instead of entities."""
-    from flows.ner import extract_mentions, load_ner  # spaCy loads only when enriching
+    from flows.ner import find_mentions, load_ner  # spaCy loads only when enriching
 
     for model in set(models.values()):
         load_ner(model)  # a missing model is the command's problem: let it raise
     try:
-        found = extract_mentions(articles, models=models)
+        found = find_mentions(articles, models=models)
     except Exception:  # one text broke the batch: run each article alone to find it
         log.debug("NER failed on a batch; retrying one article at a time", exc_info=True)
         found = None
     for position, article in enumerate(articles):
         try:
-            mentions = found[position] if found else extract_mentions([article], models=models)[0]
+            mentions = found[position] if found else find_mentions([article], models=models)[0]
             enrich_entities(article, mentions)
         except Exception as exc:
             detail = f"{type(exc).__name__}: {exc}"
@@ -66,7 +68,7 @@ def enriched_record(article: Article) -> dict[str, Any]:
     return record
 
 
-def extract_records(
+def record_lines(
     files: Iterable[SourceFile], max_bytes: int, models: Mapping[str, str] | None = None
 ) -> Iterator[str]:
     """One JSON line per file: the cleaned record, or a record holding the read error.

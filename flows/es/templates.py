@@ -17,12 +17,12 @@ import hashlib
 import json
 import logging
 from dataclasses import dataclass
-from importlib.resources import files
 from typing import Any
 
 from elasticsearch import BadRequestError, Elasticsearch, NotFoundError
 
 from flows.config import Settings
+from transforms.data_files import read_json
 
 log = logging.getLogger(__name__)
 
@@ -32,9 +32,9 @@ ENGLISH = "english"
 FALLBACK = "standard"
 
 
-def load_json(name: str) -> dict[str, Any]:
-    """A JSON file of the `mappings` package."""
-    return json.loads(files("mappings").joinpath(name).read_text(encoding="utf-8"))
+def load_mapping(name: str) -> dict[str, Any]:
+    """A JSON file of the `mappings` package, parsed afresh."""
+    return read_json("mappings", name)
 
 
 def _fill(node: Any, analyzer: str) -> Any:
@@ -96,12 +96,12 @@ class Templates:
 def render_templates(prefix: str, analyzer: str, sharding: Sharding = Sharding()) -> Templates:
     """Fill the analyzer, shards, replicas, index patterns and `_meta` (version, hash) into the
     JSON templates."""
-    component = load_json("settings.json")
+    component = load_mapping("settings.json")
     component["template"]["settings"]["index"].update(sharding.index_settings())
     component["_meta"] = {**component.get("_meta", {}), "hash": _digest(component["template"])}
     indices = {}
     for kind in KINDS:
-        body = _fill(load_json(f"{kind}.json"), analyzer)
+        body = _fill(load_mapping(f"{kind}.json"), analyzer)
         version = body["_meta"]["version"]
         if not isinstance(version, int):
             raise ValueError(f"mappings/{kind}.json: _meta.version must be an integer")

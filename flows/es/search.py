@@ -9,7 +9,7 @@ from typing import Any
 from elasticsearch import Elasticsearch
 
 from flows.config import Settings
-from flows.indices import aliases
+from flows.es.indices import aliases
 
 ARTICLE_FIELDS = ["title^3", "standfirst^2", "body"]
 PARAGRAPH_FIELDS = ["text"]
@@ -29,8 +29,6 @@ class SearchHit:
     """One matching article or paragraph; snippets mark matches with <em>…</em>."""
 
     id: str
-    index: str
-    score: float | None
     article_id: str | None
     title: str | None
     outlet: str | None
@@ -113,8 +111,6 @@ def _hit(hit: dict[str, Any], paragraphs: bool) -> SearchHit:
     snippets = [snippet for name in fields for snippet in highlight.get(name, [])]
     return SearchHit(
         id=hit["_id"],
-        index=hit["_index"],
-        score=hit.get("_score"),
         article_id=source.get("article_id"),
         title=source.get("title"),
         outlet=(source.get("outlet") or {}).get("name"),

@@ -20,7 +20,7 @@ from prefect_dask import DaskTaskRunner
 from prefect_dask.client import PrefectDaskClient
 from prefect_dask.task_runners import PrefectDaskFuture
 
-from flows.runner_errors import TaskRunnerError
+from flows.runtime.runner_errors import TaskRunnerError
 
 # What a lost cluster looks like from a future: workers killed, the connection gone.
 _CLUSTER_ERRORS = (distributed.KilledWorker, distributed.client.FutureCancelledError, OSError)

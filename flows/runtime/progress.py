@@ -19,8 +19,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from flows.console_logs import redirect_console
 from flows.report import RunReport
+from flows.runtime.console_logs import redirect_console
 
 
 def _duration(seconds: float) -> str:
