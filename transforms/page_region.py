@@ -11,8 +11,9 @@ same way, from the shape of the lines alone (no outlet-specific rule):
   as ``#``, and a page with one ``<h1>`` holds its headline there), else the first level-1
   heading with a body run under it, else the strongest heading (lowest level, first of a
   repeated pair) in the ``TITLE_WINDOW`` lines before the body; in plain text the headline
-  standing over the byline or date line, else the first headline-like line of the
-  contiguous header block above the body;
+  standing over the byline or date line (the one printed twice when a standfirst stands
+  between), else the first headline-like line of the contiguous header block above the body,
+  else the nearest headline over a "By ..." line however far above the body;
 - the body **ends** at the last prose line before a gap of ``MAX_GAP`` lines without prose
   (the footer, the teaser lists), at a "related"/"most read" heading, and at the comments
   heading under the article's first prose, however short the article above it is.
@@ -220,9 +221,8 @@ def _signed_headline(units: list[Unit], body: int) -> int | None:
     video or teaser strip may sit between the article's header and its text."""
     for k in range(body - 1, 0, -1):
         unit = units[k]
-        if unit.words > META_MAX_WORDS or not opens_with_by_word(unit.text):
-            continue
-        if not is_meta_line(unit):
+        signed = unit.words <= META_MAX_WORDS and opens_with_by_word(unit.text)
+        if not (signed and is_meta_line(unit)):
             continue
         for j in range(k - 1, max(-1, k - 1 - ANCHOR_SKIP), -1):
             if units[j].words >= TEXT_TITLE_MIN_WORDS and is_headline(units[j]):
