@@ -28,7 +28,7 @@ MIN_SHARE = 0.3  # of the links to any domain but the platforms
 NAME_MAX_WORDS = 4
 CANDIDATE_DOMAINS = 3
 NAME_LINE_MAX_CHARS = 300  # a longer line is a paragraph (or a line of links)
-ACRONYM_MAX_CHARS = 5  # "CNN", "PIXNET": a name in capitals, not a shouted label
+ACRONYM_MAX_CHARS = 5  # "CNN", "BBC": a name in capitals, not a shouted menu label
 _EDGE_MARKS = ".,:;!?+'’-–—"
 
 
