@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import importlib
 import re
-import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
@@ -38,6 +37,7 @@ from dateparser.date import DateDataParser
 
 from transforms.data_files import load
 from transforms.data_models import DatesFile
+from transforms.folding import fold
 from transforms.record import Precision
 
 MAX_WORDS = 25  # longer lines are text, not date or byline lines
@@ -149,14 +149,6 @@ def _vocabulary() -> dict:
     return load(DatesFile).model_dump(exclude={"doc"})
 
 
-def _fold(word: str) -> str:
-    """Lower case without accents, as dateparser normalises."""
-    if word.isascii():
-        return word.lower()
-    decomposed = unicodedata.normalize("NFKD", word.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 @cache
 def _names(language: str) -> tuple[frozenset[str], frozenset[str]]:
     """Month names (three letters or more) and weekday names (two or more, "Do.") of a language,
@@ -167,7 +159,7 @@ def _names(language: str) -> tuple[frozenset[str], frozenset[str]]:
         return frozenset(), frozenset()
 
     def words(keys: list[str], shortest: int) -> frozenset[str]:
-        found = (_fold(w).rstrip(".") for k in keys for w in info.get(k, []))
+        found = (fold(w).rstrip(".") for k in keys for w in info.get(k, []))
         return frozenset(w for w in found if len(w) >= shortest and w.isalpha())
 
     return words(_MONTHS, 3), words(_WEEKDAYS, 2)
@@ -205,7 +197,7 @@ def _labels() -> re.Pattern[str]:
 
 @cache
 def _connectors() -> frozenset[str]:
-    return frozenset(_fold(w) for w in _vocabulary()["connectors"])
+    return frozenset(fold(w) for w in _vocabulary()["connectors"])
 
 
 def _zone(token: str) -> timezone | None:
@@ -243,7 +235,7 @@ def _kind(token: str, languages: tuple[str, ...]) -> str | None:
         return "time"
     if _zone(core) is not None:
         return "zone"
-    word = _fold(core).rstrip(".")
+    word = fold(core).rstrip(".")
     months, weekdays = _lexicon(languages)
     if word in months:
         return "month"
@@ -313,7 +305,7 @@ def _read(text: str, languages: tuple[str, ...], order: str) -> tuple[datetime, 
 
 def _parse_run(run: list[_Token], languages: tuple[str, ...], order: str) -> ParsedDate | None:
     months = _lexicon(languages)[0]
-    owners = [months[_fold(t.text.strip(_EDGE)).rstrip(".")] for t in run if t.kind == "month"]
+    owners = [months[fold(t.text.strip(_EDGE)).rstrip(".")] for t in run if t.kind == "month"]
     words: list[str] = []
     zone: timezone | None = None
     for previous, token in zip([None, *run], run, strict=False):
@@ -345,7 +337,7 @@ def _parse_run(run: list[_Token], languages: tuple[str, ...], order: str) -> Par
 def _spelled_out(month: str) -> bool:
     """Whether a month word is written out or plainly abbreviated ("May", "Sept.", not "Set"):
     a month without a day is a date only then."""
-    word = _fold(month.strip(_EDGE))
+    word = fold(month.strip(_EDGE))
     if word.endswith(".") or len(word) > 3:
         return True
     return word in _vocabulary()["short_months"]
@@ -489,10 +481,10 @@ def _relative_words(languages: tuple[str, ...]) -> tuple[frozenset[str], frozens
             info = importlib.import_module(module).info
         except ModuleNotFoundError:
             continue
-        parts.update(_fold(w) for unit in _UNITS for w in info.get(unit, []))
-        relative.update(_fold(w) for phrase in info.get("ago", []) for w in phrase.split())
+        parts.update(fold(w) for unit in _UNITS for w in info.get(unit, []))
+        relative.update(fold(w) for phrase in info.get("ago", []) for w in phrase.split())
         for phrases in info.get("relative-type", {}).values():
-            relative.update(_fold(w) for phrase in phrases for w in phrase.split())
+            relative.update(fold(w) for phrase in phrases for w in phrase.split())
     return frozenset(parts), frozenset(relative)
 
 
@@ -505,7 +497,7 @@ def is_relative_stamp(line: str, languages: tuple[str, ...] = ()) -> bool:
     langs = _languages(languages)
     parts, relative = _relative_words(langs)
     unlabelled = _labels().sub(" ", " ".join(tokens)).split()
-    folded = [_fold(t) for t in unlabelled]
+    folded = [fold(t) for t in unlabelled]
     said = any(w in relative for w in folded)
     known = (w.isdigit() or w in parts or w in relative or _TIME.fullmatch(w) for w in folded)
     return said and all(known)

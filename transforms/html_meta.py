@@ -12,10 +12,11 @@ from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from transforms.dates import parse_iso
+from transforms.folding import match_key
 from transforms.markdown import normalise_space
 from transforms.outlets import domain_label, registrable_domain
 from transforms.record import Precision
-from transforms.titles import Candidate, match_key, pick_headline, split_site_suffix
+from transforms.titles import Candidate, pick_headline, split_site_suffix
 
 LOG = logging.getLogger(__name__)
 

@@ -7,15 +7,15 @@ domain (``Outlet("example_de", "Example", "example.de")``) rather than left empt
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from urllib.parse import urlsplit
 
 from tld import get_tld
 
 from transforms.data_files import load, profiles
 from transforms.data_models import OutletsFile
+from transforms.folding import fold
 from transforms.record import Outlet
 
 _DOMAIN = re.compile(r"(?:https?://)?(?:www\.)?([\w-]+(?:\.[\w-]+)+)", re.IGNORECASE)
@@ -77,6 +77,7 @@ def _registry() -> _Registry:
     return _Registry(outlets, domains, names, mastheads, tuple(newsletters))
 
 
+@lru_cache(maxsize=16384)
 def registrable_domain(text: str) -> str | None:
     """The registrable domain of a URL or host ("https://news.bbc.co.uk/x" -> "bbc.co.uk")."""
     found = get_tld(text.strip(), as_object=True, fail_silently=True, fix_protocol=True)
@@ -96,8 +97,7 @@ def copyright_owner(text: str) -> str | None:
 
 
 def _slug(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return _SLUG.sub("_", ascii_text.lower()).strip("_")
+    return _SLUG.sub("_", fold(text).encode("ascii", "ignore").decode()).strip("_")
 
 
 def unlisted_outlet(name: str | None, url: str | None) -> Outlet | None:

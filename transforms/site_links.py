@@ -10,12 +10,12 @@ that spells the domain's name ("The Verge" for theverge.com, "NBC News" for nbcn
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
-from functools import cache, lru_cache
+from functools import cache
 
 from transforms.data_files import load
 from transforms.data_models import OutletsFile
+from transforms.folding import match_key
 from transforms.outlets import domain_label, registrable_domain
 
 _URL = re.compile(r"https?://[^\s)\]\"'<>]+", re.IGNORECASE)
@@ -43,33 +43,19 @@ def _domain_counts(text: str) -> Counter[str]:
     for url in _URL.findall(text):
         if url in images or _IMAGE_FILE.search(url):
             continue
-        domain = _host_domain(url.split("/", 3)[2].lower())
+        domain = registrable_domain(url.split("/", 3)[2].lower())
         if domain and domain not in _platforms():
             counts[domain] += 1
     return counts
-
-
-@lru_cache(maxsize=16384)
-def _host_domain(host: str) -> str | None:
-    return registrable_domain(host)
-
-
-@lru_cache(maxsize=65536)
-def _squash(text: str) -> str:
-    """Lower-case letters and digits only, without accents ("Aktuálně.cz" -> "aktualnecz")."""
-    if text.isascii():
-        return _NOT_ALNUM.sub("", text.lower())
-    folded = unicodedata.normalize("NFKD", text.lower())
-    return _NOT_ALNUM.sub("", "".join(c for c in folded if not unicodedata.combining(c)))
 
 
 def _spellings(domain: str, words: list[str], squashed_words: list[str]) -> Counter[str]:
     """Runs of up to ``NAME_MAX_WORDS`` words that spell the domain's name: "The Verge" or
     "Verge" for theverge.com, "Aktuálně.cz" for aktualne.cz."""
     found: Counter[str] = Counter()
-    label = _squash(domain_label(domain))
+    label = match_key(domain_label(domain))
     bare = label.removeprefix("the") if len(label) > 5 else label
-    spelt = {label, bare, "the" + label, _squash(domain)}
+    spelt = {label, bare, "the" + label, match_key(domain)}
     covered = 0  # "Verge" inside a "The Verge" already counted is not counted again
     for i, head in enumerate(squashed_words):
         if i < covered or not head:
@@ -91,10 +77,10 @@ def _spellings(domain: str, words: list[str], squashed_words: list[str]) -> Coun
 def _preference(name: str, domain: str, spelled: Counter[str]) -> tuple[bool, int, bool]:
     """Title case or an acronym over a lower-case link text or a shouted menu label, then the
     page's most used form ("The Telegraph" or "Telegraph"), then the domain's own words."""
-    squashed = _squash(name)
+    squashed = match_key(name)
     acronym = len(squashed) <= ACRONYM_MAX_CHARS
     styled = name != name.lower() and (name != name.upper() or acronym)
-    return styled, spelled[name], squashed == _squash(domain_label(domain))
+    return styled, spelled[name], squashed == match_key(domain_label(domain))
 
 
 def site_of_links(text: str) -> tuple[str, str | None] | None:
@@ -116,7 +102,7 @@ def site_of_links(text: str) -> tuple[str, str | None] | None:
     # paragraphs: those are skipped, which keeps this cheap.
     short = "\n".join(line for line in text.splitlines() if len(line) <= NAME_LINE_MAX_CHARS)
     words = _WORD.findall(_URL.sub(" ", short))
-    squashed_words = [_squash(word) for word in words]
+    squashed_words = [match_key(word) for word in words]
     best: tuple[tuple[bool, int], str, str | None] | None = None
     for domain, links in candidates:
         spelled = (

@@ -7,21 +7,16 @@ text path (a ``# h1`` or a front-matter title).
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+from transforms.folding import match_key
 
 # A site segment is set off by a spaced separator, or by "_" (common on Chinese portals).
 _SEPARATOR = re.compile(r"\s+(?:[|\-–—:·/»«~•]|::)\s+|_|\s+\[(?=[^\]]+\]$)")
 _MAX_SITE_WORDS = 6
 _MIN_SITE_KEY = 3
 _TRAILING_MARKS = " \t¶#§"
-
-
-def match_key(text: str) -> str:
-    """Case-, accent- and punctuation-blind form of a name, for comparing titles and sites."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if c.isalnum())
 
 
 def _names_site(segment: str, site_keys: Sequence[str]) -> bool:
