@@ -385,3 +385,21 @@ def test_trailing_stamp_is_cut_only_when_labelled_or_set_off(
     line: str, cut: tuple[str, str] | None
 ) -> None:
     assert trailing_stamp(line) == cut
+
+
+@pytest.mark.parametrize(
+    ("line", "languages", "iso"),
+    [
+        ("9/11/13 10:00AM", None, "2013-09-11"),  # a 12-hour clock beside a slashed date: US
+        ("9/11/13 10:00 pm", ["en"], "2013-09-11"),
+        ("9/11/13 10:00AM", ["en-GB"], "2013-11-09"),  # a region other than the US: day first
+        ("9/11/2013", None, "2013-11-09"),  # no clock: day first
+        ("09.11.2013 10:00 am", None, "2013-11-09"),  # dotted dates are day-first
+        ("Veröffentlicht am 09.11.2013 um 10:00 Uhr", None, "2013-11-09"),  # "am" is no clock
+    ],
+)
+def test_a_twelve_hour_clock_makes_an_english_slashed_date_month_first(
+    line: str, languages: list[str] | None, iso: str
+) -> None:
+    parsed = parse_date_line(line, languages=languages)
+    assert parsed is not None and parsed.iso[:10] == iso

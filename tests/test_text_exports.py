@@ -465,3 +465,40 @@ def test_a_date_stamp_glued_to_the_headline_is_cut_into_the_date() -> None:
 def test_skip_links_and_glued_menus_are_not_the_title(chrome: str) -> None:
     article = _clean("\n\n".join([chrome, TITLE, *BODY]), "menu.txt")
     assert article.title == TITLE
+
+
+@pytest.mark.parametrize(
+    ("meta", "iso"),
+    [
+        ("[Oct 18, 2019](/harbour/cranes-fall-silent-d6e62af1) · 8 min read", "2019-10-18"),
+        ("Mara Lind · 12 March 2024 · 4 min read", "2024-03-12"),
+        ("12. März 2024 | Lesezeit: 3 Min.", "2024-03-12"),
+        ("12 mars 2024 - 5 min de lecture", "2024-03-12"),
+    ],
+)
+def test_a_reading_time_beside_the_date_line_does_not_hide_the_date(meta: str, iso: str) -> None:
+    text = f"# {TITLE}\n\n[Mara Lind](/author/mara-lind)\n\n{meta}\n\n" + "\n\n".join(BODY)
+    article = _clean(text, "reading.md")
+    assert article.published_at is not None and article.published_at[:10] == iso
+    assert article.authors == ["Mara Lind"]
+    assert not lost_lines(text, article)
+
+
+def test_a_reading_time_line_alone_is_audited_not_body() -> None:
+    text = f"# {TITLE}\n\nMara Lind\n\n12 March 2024\n\n6 min read\n\n" + "\n\n".join(BODY)
+    article = _clean(text, "reading-alone.md")
+    assert article.paragraphs[0].text == BODY[0]
+    assert _kinds(article)["stamp"] == ["6 min read"]
+
+
+@pytest.mark.parametrize("name", ["day-first.md", "day-first.txt"])
+@pytest.mark.parametrize(
+    ("line", "iso"), [("12. März 2024, 10:32 Uhr", "2024-03-12"), ("3. November 2021", "2021-11-03")]
+)
+def test_a_date_opening_with_its_day_number_is_no_numbered_list(
+    name: str, line: str, iso: str
+) -> None:
+    text = f"# {TITLE}\n\nMara Lind\n\n{line}\n\n" + "\n\n".join(BODY)
+    article = _clean(text, name)
+    assert article.published_at is not None and article.published_at[:10] == iso
+    assert article.date_line == line

@@ -109,6 +109,11 @@ class DateLabels(_Strict):
     updated: list[str]
 
 
+class ReadingTime(_Strict):
+    minutes: list[str]
+    reading: list[str]
+
+
 class DatesFile(DataFile):
     """``dates.json``: date vocabulary beside dateparser's own."""
 
@@ -119,6 +124,7 @@ class DatesFile(DataFile):
     connectors: list[str]
     labels: DateLabels
     timezones: dict[str, int]  # abbreviation -> offset in minutes
+    reading_time: ReadingTime
 
 
 class EntityEntry(_Strict):

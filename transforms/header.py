@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from transforms.dates import ParsedDate, parse_date_line, trailing_stamp
+from transforms.dates import ParsedDate, parse_date_line, trailing_stamp, without_reading_time
 from transforms.lines import Unit, word_count
 from transforms.meta_lines import (
     META_MAX_WORDS,
@@ -68,6 +68,11 @@ def _take_meta_line(unit: Unit, header: Header) -> bool:
     return took
 
 
+def _reading_time_only(unit: Unit) -> bool:
+    """A line that only says how long the article takes to read ("8 min read")."""
+    return unit.words <= META_MAX_WORDS and not without_reading_time(unit.text)
+
+
 def _read_between(units: list[Unit], lo: int, hi: int, header: Header) -> list[Unit]:
     """Header lines between the title and the body; returns the lines left for the body."""
     kept: list[Unit] = []
@@ -78,6 +83,8 @@ def _read_between(units: list[Unit], lo: int, hi: int, header: Header) -> list[U
             header.removed.append(Removal(rule.kind, unit.text))
         elif unit.image:
             header.removed.append(Removal("caption", unit.text))
+        elif _reading_time_only(unit):
+            header.removed.append(Removal("stamp", unit.text))
         elif _take_meta_line(unit, header):
             continue
         elif header.byline is None and name_beside_date(units, k):
@@ -168,6 +175,8 @@ def read_header(units: list[Unit], *, markdown: bool) -> tuple[Header, list[Unit
         if unit.words <= META_MAX_WORDS and is_meta_line(unit):
             if prose_seen < 2 or says_meta(unit):
                 meta.append(k)
+        elif _reading_time_only(unit) and prose_seen < 2:
+            meta.append(k)
         elif is_prose(unit):
             prose_seen += 1
             if unit.words > STANDFIRST_PROSE_MAX_WORDS:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from transforms.bylines import is_by_word
+from transforms.dates import continues_a_day
 from transforms.markdown import normalise_space, parse_line
 from transforms.record import Removal
 
@@ -176,6 +177,8 @@ def _markdown_unit(line: str) -> Unit | None:
 def _text_unit(line: str) -> Unit:
     text = normalise_space(line)
     bullet = _TEXT_BULLET.match(text)
+    if bullet and text[0].isdigit() and continues_a_day(text[bullet.end() :]):
+        bullet = None  # "12. März 2024": a day, not a list number
     if bullet:
         text = text[bullet.end() :]
     share = 0.0

@@ -8,6 +8,7 @@ from functools import cache
 
 from transforms.data_files import load
 from transforms.data_models import BoilerplateFile
+from transforms.dates import continues_a_day
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
 # Span contents exclude their own delimiters, so a stray opener on a huge line only scans to
@@ -93,7 +94,8 @@ def parse_line(line: str) -> MarkdownLine:
     if first in _BLOCK_STARTS:
         body = _QUOTE_PREFIX.sub("", body)
         listed = _LIST_PREFIX.sub("", body, count=1)
-        list_item, body = listed != body, listed
+        if listed != body and not (first.isdigit() and continues_a_day(listed)):
+            list_item, body = True, listed
     stripped = body.strip()
     strong = (
         len(stripped) > 4

@@ -12,7 +12,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from transforms.bylines import is_by_word, looks_like_byline, opens_with_by_word
-from transforms.dates import ParsedDate, find_date_in_line, is_relative_stamp, parse_date_line
+from transforms.dates import (
+    ParsedDate,
+    find_date_in_line,
+    is_relative_stamp,
+    parse_date_line,
+    without_reading_time,
+)
 from transforms.lines import Unit, word_count
 
 META_MAX_WORDS = 30
@@ -37,8 +43,10 @@ JOINER_MAX_CHARS = 3  # "on", "le", "am": the word joining a name to the date af
 
 @lru_cache(maxsize=4096)
 def _read_meta(text: str, strong: bool, linked: bool) -> Meta:
-    """The byline and the date of a header line, or ``NOT_META`` for any other line."""
+    """The byline and the date of a header line (its reading time aside), or ``NOT_META``."""
     signed = strong or linked
+    if not (text := without_reading_time(text)):
+        return NOT_META
     if (parsed := parse_date_line(text)) is not None:
         return Meta(date=parsed)
     words = word_count(text)
