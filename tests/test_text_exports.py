@@ -493,7 +493,8 @@ def test_a_reading_time_line_alone_is_audited_not_body() -> None:
 
 @pytest.mark.parametrize("name", ["day-first.md", "day-first.txt"])
 @pytest.mark.parametrize(
-    ("line", "iso"), [("12. März 2024, 10:32 Uhr", "2024-03-12"), ("3. November 2021", "2021-11-03")]
+    ("line", "iso"),
+    [("12. März 2024, 10:32 Uhr", "2024-03-12"), ("3. November 2021", "2021-11-03")],
 )
 def test_a_date_opening_with_its_day_number_is_no_numbered_list(
     name: str, line: str, iso: str
@@ -502,3 +503,32 @@ def test_a_date_opening_with_its_day_number_is_no_numbered_list(
     article = _clean(text, name)
     assert article.published_at is not None and article.published_at[:10] == iso
     assert article.date_line == line
+
+
+def test_a_heading_under_the_byline_and_date_is_a_section_not_the_title() -> None:
+    text = (
+        f"{TITLE}\n{'=' * len(TITLE)}\n\n[Mara Lind](/@mara-lind)\n\nMar 12, 2024 · 6 min read\n\n"
+        "Why the cranes matter\n=====================\n\n" + "\n\n".join(BODY)
+    )
+    article = _clean(text, "sections.md")
+    assert article.title == TITLE
+    assert article.authors == ["Mara Lind"]
+    assert article.published_at is not None and article.published_at[:10] == "2024-03-12"
+
+
+def test_a_link_target_wrapped_by_the_exporter_is_joined() -> None:
+    text = (
+        f"# {TITLE}\n\n[Mara Lind](/@mara-lind?source=post_page-----\nd6e62af173e2-----)\n\n"
+        "[12 March 2024](/harbour/cranes-fall-silent-as-dock-workers-\nstrike-d6e62af173e2)\n\n"
+        + "\n\n".join(BODY)
+    )
+    article = _clean(text, "wrapped.md")
+    assert article.authors == ["Mara Lind"]
+    assert article.date_line == "12 March 2024"
+    assert article.paragraphs[0].text == BODY[0]  # no piece of the URL left in the body
+
+
+def test_the_cut_end_of_a_flattened_line_is_never_the_title() -> None:
+    text = "Mara Lind\n\non Mar 124 min\n\nNext story\n\n" + "\n\n".join(BODY)
+    article = _clean(text, "fragment.txt")
+    assert article.title != "on Mar 124 min"

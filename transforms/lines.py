@@ -122,7 +122,7 @@ def logical_lines(text: str, *, markdown: bool) -> list[str]:
 
     In a hard-wrapped file a line that reached the wrap margin continues on the next one
     (unless that starts a block: a heading, list item, quote, table row, image or tag); in
-    Markdown a line ending inside a link's text ("By [Jane") always does.
+    Markdown a line ending inside a link's text ("By [Jane") or target always does.
     """
     lines = text.splitlines()
     width = _wrap_width(lines)
@@ -144,7 +144,9 @@ def logical_lines(text: str, *, markdown: bool) -> list[str]:
             and not previous.lstrip().startswith("#")
             and not _BLOCK_START.match(line)
         ) or (markdown and stripped and out and _inside_link(out[-1]))
-        if joins:
+        if markdown and stripped and out and _inside_target(out[-1]):
+            out[-1] = f"{out[-1].rstrip()}{stripped}"  # a URL cut by the wrap: no space in it
+        elif joins:
             out[-1] = f"{out[-1].rstrip()} {stripped}"
         else:
             out.append(line)
@@ -156,6 +158,13 @@ def _inside_link(line: str) -> bool:
     """A Markdown line cut inside a link's text: an opening bracket left unclosed."""
     opened = line.rfind("[")
     return opened >= 0 and line.find("]", opened) < 0 and len(line) - opened <= LINK_TEXT_MAX
+
+
+def _inside_target(line: str) -> bool:
+    """A Markdown line cut inside a link's target ("[Jane Roe](/author/jane-"): html2text
+    wraps long URLs too."""
+    opened = line.rfind("](")
+    return opened >= 0 and line.find(")", opened) < 0 and len(line) - opened <= LINK_TEXT_MAX
 
 
 def _markdown_unit(line: str) -> Unit | None:

@@ -124,6 +124,7 @@ def is_headline(unit: Unit) -> bool:
         return False
     return not (
         opens_with_by_word(text)
+        or _cut_fragment(text)
         or _boilerplate(unit)
         or by_masthead(text)
         or _inline_menu(text, unit.words)
@@ -134,6 +135,13 @@ def is_headline(unit: Unit) -> bool:
         or is_meta_line(unit)
         or _mostly_date(text)
     )
+
+
+def _cut_fragment(text: str) -> bool:
+    """A line opening with a lower-case word yet capitalised further on ("on Feb 24 · 4 min"):
+    the end of a flattened line, not a headline (an all-lower-case headline is a style)."""
+    first = text.split(maxsplit=1)[0]
+    return first.isalpha() and first.islower() and not text.islower()
 
 
 @lru_cache(maxsize=16384)
@@ -161,9 +169,20 @@ def _markdown_title(units: list[Unit], lo: int, body: int) -> int | None:
         return None
     worded = [j for j in headings if units[j].words >= TITLE_WORDS[0]] or headings
     level = min(units[j].heading for j in worded)
-    best = [j for j in worded if units[j].heading == level][-1]
+    same = [j for j in worded if units[j].heading == level]
+    best = same[-1]
+    # A heading under the byline or date line opens the body (Medium's section h1s): the
+    # headline is the nearest one over that meta line.
+    for i in reversed(same[:-1]):
+        if any(_meta_between(units[k]) for k in range(i + 1, best)):
+            best = i
+            break
     text = units[best].text
     return next(j for j in headings if units[j].text == text)
+
+
+def _meta_between(unit: Unit) -> bool:
+    return not unit.heading and unit.words <= META_MAX_WORDS and is_meta_line(unit)
 
 
 def _h1_anchor(units: list[Unit], prose: list[bool]) -> tuple[int, int] | None:
