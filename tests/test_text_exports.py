@@ -532,17 +532,3 @@ def test_the_cut_end_of_a_flattened_line_is_never_the_title() -> None:
     text = "Mara Lind\n\non Mar 124 min\n\nNext story\n\n" + "\n\n".join(BODY)
     article = _clean(text, "fragment.txt")
     assert article.title != "on Mar 124 min"
-
-
-@pytest.mark.parametrize(
-    "stamp",
-    [
-        '<a href="/harbour/cranes-strike-1284"\nclass="js_meta-time js_link">9/11/13\n10:00AM</a>',
-        '<time datetime="2013-09-11T10:00">Sep 11, 2013\n10:00 AM</time>',
-    ],
-)
-def test_a_time_stamp_in_raw_html_wrapped_by_the_exporter_is_one_date_line(stamp: str) -> None:
-    text = f'# {TITLE}\n\n<span class="author">Mara Lind</span>\n\n{stamp}\n\n' + "\n\n".join(BODY)
-    article = _clean(text, "raw-html.md")
-    assert article.published_at == "2013-09-11T10:00:00+00:00"
-    assert article.authors == ["Mara Lind"]

@@ -16,7 +16,7 @@ from transforms.record import Removal
 _HINT = re.compile(
     r"<(?:/?(?:figure|figcaption|iframe|div|section|aside|picture|source|img|br|p|span|video"
     r"|audio|script|style|noscript|table|tr|td|th|ul|ol|li|h[1-6]|blockquote|a|em|strong|b|i"
-    r"|sup|sub|small|center|font|embed|object|svg|button|form|input|label|time)\b[^<>]{0,2000}>"
+    r"|sup|sub|small|center|font|embed|object|svg|button|form|input|label)\b[^<>]{0,2000}>"
     r"|!--)",
     re.IGNORECASE,
 )
@@ -28,10 +28,8 @@ _EMBEDS = frozenset({"iframe", "video", "audio", "embed", "object", "svg", "butt
 _DROPPED = frozenset({"script", "style", "noscript", "template"})
 _CREDIT = re.compile(r"credit|copyright|source", re.IGNORECASE)
 _CREDIT_TAGS = frozenset({"span", "div", "p"})
-# Bylines and time stamps in inline spans, links and <time> are header lines of their own for
-# the header reader, on one line however the exporter wrapped the HTML.
+# Bylines and time stamps in inline spans are header lines of their own for the header reader.
 _META_CLASS = re.compile(r"byline|author|timestamp|date|time", re.IGNORECASE)
-_META_TAGS = _CREDIT_TAGS | {"a"}
 
 
 def has_inline_html(text: str) -> bool:
@@ -51,7 +49,7 @@ def strip_inline_html(text: str) -> tuple[str, list[Removal]]:
     soup = BeautifulSoup(text, "html.parser")
     removed: list[Removal] = []
     for tag in soup.find_all(True):
-        if tag.decomposed or tag.parent is None:  # inside a tag decomposed or flattened before
+        if tag.decomposed:
             continue
         name = tag.name.lower()
         if name in _DROPPED:
@@ -72,11 +70,7 @@ def strip_inline_html(text: str) -> tuple[str, list[Removal]]:
             tag.decompose()
         elif name == "br":
             tag.replace_with(NavigableString("\n"))
-        elif name == "time" or (name in _META_TAGS and _META_CLASS.search(_class_text(tag))):
-            tag.string = " ".join(tag.get_text(" ").split())
-            tag.insert_before(NavigableString("\n"))
-            tag.insert_after(NavigableString("\n"))
-        elif name in _BLOCKS:
+        elif name in _BLOCKS or (name in _CREDIT_TAGS and _META_CLASS.search(_class_text(tag))):
             tag.insert_before(NavigableString("\n"))
             tag.insert_after(NavigableString("\n"))
     return soup.get_text(), removed
