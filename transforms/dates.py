@@ -33,6 +33,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from functools import cache, lru_cache
+from itertools import pairwise
 
 from dateparser.date import DateDataParser
 
@@ -370,9 +371,9 @@ def _numeric_order(given: Sequence[str], langs: tuple[str, ...], tokens: list[_T
     if "en-us" in regions:
         return "MDY"
     regional = any(r.startswith("en-") for r in regions)
-    twelve_hour = any(
-        t.kind == "time" and (t.text[-2:].lower() in ("am", "pm") or after.kind == "ampm")
-        for t, after in zip(tokens, [*tokens[1:], _Token("", 0, 0, None)], strict=True)
+    twelve_hour = any(t.kind == "time" and t.text[-2:].lower() in ("am", "pm") for t in tokens)
+    twelve_hour = twelve_hour or any(
+        t.kind == "time" and after.kind == "ampm" for t, after in pairwise(tokens)
     )
     slashed = any("/" in t.text for t in tokens)  # "03.11.2024 10:00 am" stays day-first
     return "MDY" if langs[0] == "en" and twelve_hour and slashed and not regional else "DMY"
@@ -391,9 +392,9 @@ def _scan(
         _Token(m.group(), m.start(), m.end(), _kind(m.group(), langs))
         for m in _TOKEN.finditer(line)
     ]
-    order = _numeric_order(languages or (), langs, tokens)
     if len(tokens) > MAX_WORDS:
         return None
+    order = _numeric_order(languages or (), langs, tokens)
     limit = not_after + timedelta(days=1) if not_after else None
     found: list[_Found] = []
     previous_end = 0

@@ -174,14 +174,15 @@ def _markdown_title(units: list[Unit], lo: int, body: int) -> int | None:
     # A heading under the byline or date line opens the body (Medium's section h1s): the
     # headline is the nearest one over that meta line.
     for i in reversed(same[:-1]):
-        if any(_meta_between(units[k]) for k in range(i + 1, best)):
+        if any(_plain_meta_line(units[k]) for k in range(i + 1, best)):
             best = i
             break
     text = units[best].text
     return next(j for j in headings if units[j].text == text)
 
 
-def _meta_between(unit: Unit) -> bool:
+def _plain_meta_line(unit: Unit) -> bool:
+    """A byline or date line that is no heading."""
     return not unit.heading and unit.words <= META_MAX_WORDS and is_meta_line(unit)
 
 

@@ -21,7 +21,6 @@ from transforms.outlets import domain_label, registrable_domain
 _URL = re.compile(r"https?://[^\s)\]\"'<>]+", re.IGNORECASE)
 _IMAGE = re.compile(r"!\[[^\]]*\]\((\S+?)[\s)]")
 _IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|svg|avif|ico)(?:[?#]|$)", re.IGNORECASE)
-_NOT_ALNUM = re.compile(r"[\W_]+")
 _WORD = re.compile(r"[^\s\[\]()*_#>|!\"“”«»]+")
 MIN_LINKS = 3  # fewer links to one domain tell nothing
 MIN_SHARE = 0.3  # of the links to any domain but the platforms
