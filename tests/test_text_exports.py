@@ -6,6 +6,8 @@ outlet around an invented article, in the shapes exporters produce.
 
 from __future__ import annotations
 
+import textwrap
+
 import pytest
 
 from tests.test_clean_seeds import lost_lines
@@ -532,3 +534,19 @@ def test_the_cut_end_of_a_flattened_line_is_never_the_title() -> None:
     text = "Mara Lind\n\non Mar 124 min\n\nNext story\n\n" + "\n\n".join(BODY)
     article = _clean(text, "fragment.txt")
     assert article.title != "on Mar 124 min"
+
+
+def test_a_headline_wrapped_by_the_exporter_is_whole_beside_long_unbroken_links() -> None:
+    headline = f"{TITLE}, leaving ships waiting at anchor outside the northern harbour"
+    links = "\n".join(
+        f"  * [Teaser {n}: a related story about the harbour](https://tribune.example/news/"
+        f"{'very-long-slug-of-a-related-story-' * 2}{n})"
+        for n in range(20)
+    )
+    wrapped = "\n\n".join(textwrap.fill(paragraph, 78) for paragraph in BODY * 2)
+    heading = textwrap.wrap(f"# {headline}", 78)
+    assert len(heading) == 2  # the exporter cut it
+    text = f"{links}\n\n" + "\n".join(heading) + f"\n\n{wrapped}\n\n{links}\n"
+    article = _clean(text, "whole-page.md")
+    assert article.title == headline
+    assert article.paragraphs[0].text == BODY[0]

@@ -99,16 +99,22 @@ WRAP_MIN_WIDTH = 60
 WRAP_MAX_WIDTH = 120
 WRAP_MARGIN = 25  # a line this close to the wrap width was cut by the exporter
 WRAP_MIN_SHARE = 0.3
+_UNBREAKABLE = re.compile(r"\]\(|https?:|<\w")
 LINK_TEXT_MAX = 200  # an unclosed "[" further back is a stray bracket, not a cut link
 
 
 def _wrap_width(lines: list[str]) -> int | None:
     """The column an exporter wrapped the text at (html2text 78, lynx 79), or None.
 
-    Lines longer than ``WRAP_MAX_WIDTH`` (unbreakable URLs) are ignored; the text is wrapped
-    when a good share of its long lines end close to the longest of the others.
+    Lines with a link, URL or tag (exporters do not break those) and lines longer than
+    ``WRAP_MAX_WIDTH`` are ignored; the text is wrapped when a good share of its long lines
+    end close to the longest of the others.
     """
-    long = [n for n in (len(line.rstrip()) for line in lines) if 40 < n <= WRAP_MAX_WIDTH]
+    long = [
+        n
+        for n, line in ((len(line.rstrip()), line) for line in lines)
+        if 40 < n <= WRAP_MAX_WIDTH and not _UNBREAKABLE.search(line)
+    ]
     if len(long) < 10:
         return None
     width = max(long)
@@ -120,9 +126,9 @@ def _wrap_width(lines: list[str]) -> int | None:
 def logical_lines(text: str, *, markdown: bool) -> list[str]:
     """Source lines with exporter line wrapping undone and setext headings made ATX.
 
-    In a hard-wrapped file a line that reached the wrap margin continues on the next one
-    (unless that starts a block: a heading, list item, quote, table row, image or tag); in
-    Markdown a line ending inside a link's text ("By [Jane") or target always does.
+    In a hard-wrapped file a line that reached the wrap margin, a headline too, continues on
+    the next one (unless that starts a block: a heading, list item, quote, table row, image or
+    tag); in Markdown a line ending inside a link's text ("By [Jane") or target always does.
     """
     lines = text.splitlines()
     width = _wrap_width(lines)
@@ -141,7 +147,6 @@ def logical_lines(text: str, *, markdown: bool) -> list[str]:
             and previous.strip()
             and len(previous.rstrip()) >= width - WRAP_MARGIN
             and not previous.endswith("  ")
-            and not previous.lstrip().startswith("#")
             and not _BLOCK_START.match(line)
         ) or (markdown and stripped and out and _inside_link(out[-1]))
         if markdown and stripped and out and _inside_target(out[-1]):
