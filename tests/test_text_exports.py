@@ -550,3 +550,12 @@ def test_a_headline_wrapped_by_the_exporter_is_whole_beside_long_unbroken_links(
     article = _clean(text, "whole-page.md")
     assert article.title == headline
     assert article.paragraphs[0].text == BODY[0]
+
+
+def test_a_setext_headline_over_two_lines_is_one_title() -> None:
+    first, rest = TITLE.split(" workers ")
+    text = f"---\n{first}\nworkers {rest}\n{'=' * 30}\n\n" + "\n\n".join(BODY) + "\n"
+    article = _clean(text, "setext.md")
+    assert article.title == TITLE
+    assert [p.text for p in article.paragraphs] == BODY
+    assert lost_lines(text, article) == []

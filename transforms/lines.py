@@ -100,6 +100,7 @@ WRAP_MAX_WIDTH = 120
 WRAP_MARGIN = 25  # a line this close to the wrap width was cut by the exporter
 WRAP_MIN_SHARE = 0.3
 _UNBREAKABLE = re.compile(r"\]\(|https?:|<\w")
+SETEXT_MAX_CHARS = 200  # a longer paragraph above "----" is text over a rule, not a heading
 LINK_TEXT_MAX = 200  # an unclosed "[" further back is a stray bracket, not a cut link
 
 
@@ -138,7 +139,9 @@ def logical_lines(text: str, *, markdown: bool) -> list[str]:
         stripped = line.strip()
         setext = markdown and stripped and out and previous.strip() and _SETEXT.match(line)
         if setext and not _BLOCK_START.match(out[-1]):
-            out[-1] = f"{'#' if stripped.startswith('=') else '##'} {out[-1].strip()}"
+            start = _setext_start(out)
+            heading = " ".join(line.strip() for line in out[start:])
+            out[start:] = [f"{'#' if stripped.startswith('=') else '##'} {heading}"]
             previous = ""
             continue
         joins = (
@@ -157,6 +160,21 @@ def logical_lines(text: str, *, markdown: bool) -> list[str]:
             out.append(line)
         previous = line
     return out
+
+
+def _setext_start(out: list[str]) -> int:
+    """Where the setext heading underlined below ``out[-1]`` starts: all the lines of its
+    paragraph ("List of films" / "featuring time loops" / "===="), when they are headline-sized;
+    otherwise the last line alone."""
+    start = len(out) - 1
+    while start > 0 and _continues_paragraph(out[start - 1]):
+        start -= 1
+    size = sum(len(line.strip()) + 1 for line in out[start:])
+    return start if size <= SETEXT_MAX_CHARS else len(out) - 1
+
+
+def _continues_paragraph(line: str) -> bool:
+    return bool(line.strip()) and not (_BLOCK_START.match(line) or parse_line(line).rule)
 
 
 def _inside_link(line: str) -> bool:
