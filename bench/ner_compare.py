@@ -6,7 +6,7 @@ Usage: .venv/bin/python bench/ner_compare.py FOLDER [FOLDER...] [--ref REV] [--l
 The ``flows`` and ``transforms`` of ``REV`` (default ``8b70298``, the code before the NER
 speed-ups of issue 20) are unpacked with ``git archive`` into a temporary folder. Each tree
 then runs in a child process of its own on the same files (the first ``--limit`` files of each
-folder, sorted): ``clean_document``, then ``find_mentions`` + ``enrich_entities`` in batches
+folder, sorted): ``clean_document``, then ``find_mentions`` + ``with_entities`` in batches
 of ``BATCH`` with a fresh mention cache (as one flow run) and again with the cache off, timed
 on the child's CPU time. The children alternate for ``--rounds`` rounds (the best time of each
 is kept) so that the machine's load falls on both alike.
@@ -26,6 +26,7 @@ import sys
 import tarfile
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -52,28 +53,41 @@ def facets(article: Any) -> dict[str, Any]:
     }
 
 
+def _in_place(enrich_entities: Callable[[Any, Any], None]) -> Callable[[Any, Any], Any]:
+    """``with_entities`` of an older tree, whose ``enrich_entities`` set the facets in place."""
+
+    def with_entities(article: Any, mentions: Any) -> Any:
+        enrich_entities(article, mentions)
+        return article
+
+    return with_entities
+
+
 def dump(root: Path, paths: list[Path], out: Path) -> dict[str, Any]:
     """In a child: clean, enrich with ``root``'s code; write facets; return the timings."""
     sys.path.insert(0, str(root))
     from flows import ner
     from flows.ner import MentionCache, load_ner
+    from transforms import entities
     from transforms.clean import clean_document
-    from transforms.entities import enrich_entities
 
     find_mentions = getattr(ner, "find_mentions", None) or ner.extract_mentions  # its old name
+    with_entities = getattr(entities, "with_entities", None) or _in_place(entities.enrich_entities)
     articles = [clean_document(p.read_bytes(), str(p)) for p in paths]
     load_ner()
     find_mentions(articles[:5], cache=None)  # warm-up
     timings = {}
+    enriched: list[Any] = []
     for label, cache in (("cache_on", MentionCache()), ("cache_off", None)):
         started = time.process_time()
+        enriched = []
         for i in range(0, len(articles), BATCH):
             batch = articles[i : i + BATCH]
-            for article, found in zip(batch, find_mentions(batch, cache=cache), strict=True):
-                enrich_entities(article, found)
+            found = find_mentions(batch, cache=cache)
+            enriched += [with_entities(a, m) for a, m in zip(batch, found, strict=True)]
         timings[label] = time.process_time() - started
     with out.open("w", encoding="utf-8") as handle:
-        for path, article in zip(paths, articles, strict=True):
+        for path, article in zip(paths, enriched, strict=True):
             handle.write(json.dumps({"source": str(path), **facets(article)}) + "\n")
     import flows.ner
 

@@ -9,8 +9,8 @@ For each size it generates (or reuses, when ``manifest.json`` matches) the corpu
 ``OUT/corpus/<size>-seed<seed>/`` with ``bench/corpus.py``, then measures
 
 (a) per stage, docs/s and MB/s of raw input: parse+clean (every file), NER
-    (``find_mentions`` + ``enrich_entities``; a repeated text is read once, as in the flow),
-    dedup (``signature`` + ``assign_groups`` per batch, no stored candidates) and index
+    (``find_mentions`` + ``with_entities``; a repeated text is read once, as in the flow),
+    dedup (``with_signature`` + ``assign_groups`` per batch, no stored candidates) and index
     (``index_articles`` into the real Elasticsearch), the last three on the first
     ``--stage-sample`` documents, in batches of ``NEWSINDEX_BATCH_SIZE``;
 (b) end to end: the Prefect ``ingest`` flow over the whole corpus into the real Elasticsearch
@@ -18,9 +18,9 @@ For each size it generates (or reuses, when ``manifest.json`` matches) the corpu
     Prefect server started by a warm-up flow before the clock starts; its start-up is reported);
 (c) peak RSS of the flow: that child plus its task-runner worker processes, summed (psutil
     sampler, every 0.5 s; the ephemeral Prefect server is reported apart);
-(d) the Prefect share: every stage function the flow calls (read, clean, NER, entities,
-    signature, candidate fetch, grouping, bulk index, discovery, index setup) and the bodies of
-    the two tasks log their wall-clock intervals, in whichever process they run
+(d) the Prefect share: every stage function the flow calls (read, clean, NER, entities and
+    signature (``enrich``), candidate fetch, grouping, bulk index, discovery, index setup) and
+    the bodies of the two tasks log their wall-clock intervals, in whichever process they run
     (``bench/timing.py``). Prefect share = 1 - union of those intervals / flow wall time
     (engine, state changes, futures, process hand-over, logging, artifact); the stricter
     figure 1 - stage union / wall also counts our own glue code between stage calls;
@@ -82,8 +82,7 @@ STAGE_NAMES = (
     "read_file",
     "clean_raw",
     "find_mentions",
-    "enrich_entities",
-    "signature",
+    "enrich",
     "_indexed_hashes",
     "fetch_candidates",
     "assign_groups",
@@ -349,12 +348,11 @@ def stage_clean(folder: Path, sample: int) -> tuple[dict, dict, dict, list]:
 def stage_rest(kept: list, settings: Any, batch_size: int) -> dict[str, dict]:
     """NER, dedup and index on the kept sample, in flow-sized batches."""
     from flows.es.bulk import index_articles
-    from flows.es.candidates import dedup_fields
     from flows.es.client import make_client
     from flows.es.indices import ensure_indices
     from flows.ner import DEFAULT_MODEL, MentionCache, find_mentions, load_ner
-    from transforms.dedup import assign_groups, signature
-    from transforms.entities import enrich_entities
+    from transforms.dedup import assign_groups, with_signature
+    from transforms.entities import with_entities
 
     articles = [a for _, a, _ in kept]
     nbytes = sum(b for _, _, b in kept)
@@ -364,28 +362,24 @@ def stage_rest(kept: list, settings: Any, batch_size: int) -> dict[str, dict]:
     load_s = time.perf_counter() - started
     cache = MentionCache()  # as a fresh flow run: no texts of an earlier size
     ner_s = sig_s = assign_s = 0.0
+    grouped = []  # the batches as the dedup stage gives them
     for batch in batches:
         started = time.perf_counter()
-        for article, mentions in zip(
-            batch, find_mentions(batch, models=settings.spacy_models, cache=cache), strict=True
-        ):
-            enrich_entities(article, mentions)
+        found = find_mentions(batch, models=settings.spacy_models, cache=cache)
+        with_facets = [with_entities(a, m) for a, m in zip(batch, found, strict=True)]
         ner_s += time.perf_counter() - started
         started = time.perf_counter()
-        for article in batch:
-            article.minhash = signature(article.body)
+        signed = [with_signature(article) for article in with_facets]
         sig_s += time.perf_counter() - started
         started = time.perf_counter()
-        assign_groups(batch, [])
+        grouped.append(assign_groups(signed, []))
         assign_s += time.perf_counter() - started
     es = make_client(settings)
     targets = ensure_indices(es, settings).aliases
     bulk_s = 0.0
     sent = 0
-    for batch in batches:
-        report = index_articles(
-            es, settings, batch, targets=targets, lsh_bands=lambda a: dedup_fields(a)["lsh_bands"]
-        )
+    for batch in grouped:
+        report = index_articles(es, settings, batch, targets=targets)
         bulk_s += report.seconds
         sent += report.bytes_sent
     n = len(articles)

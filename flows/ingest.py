@@ -1,10 +1,12 @@
 """The ingest flow, top to bottom: discover → read → clean → enrich → dedup → index → report.
 
-One raw file becomes one Article (transforms.clean), gains canonical entities (flows.ner +
-transforms.entities) and a MinHash signature (transforms.dedup), is grouped with earlier
-articles found in Elasticsearch (flows.es.candidates), and is bulk-indexed with its paragraphs
-(flows.es.bulk). Tasks work on batches of files; CPU-heavy preparation runs on the task runner
-while indexing proceeds in submission order, so story ids are deterministic.
+One raw file becomes one Article (transforms.clean), and each later stage gives a new Article
+rather than changing the one it got: enrich (flows.ner finds the mentions, transforms.enrich
+sets canonical entities, a MinHash signature and its LSH band keys), then dedup
+(transforms.dedup.assign_groups) groups it with earlier articles found in Elasticsearch
+(flows.es.candidates); the grouped article is bulk-indexed with its paragraphs (flows.es.bulk).
+Tasks work on batches of files; CPU-heavy preparation runs on the task runner while indexing
+proceeds in submission order, so story ids are deterministic.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from pydantic import BaseModel, Field
 
 from flows.config import Settings, run_settings
 from flows.es.bulk import index_articles, load_window
-from flows.es.candidates import dedup_fields, fetch_candidates
+from flows.es.candidates import fetch_candidates
 from flows.es.client import describe_error, make_client, redact_url
 from flows.es.dead_letter import DeadLetter
 from flows.es.indices import IndexPair, aliases, open_indices
@@ -59,8 +61,8 @@ from flows.sources import (
     source_root_for,
 )
 from transforms.clean import document_id
-from transforms.dedup import assign_groups, signature
-from transforms.entities import enrich_entities
+from transforms.dedup import assign_groups
+from transforms.enrich import enrich
 from transforms.record import UNUSABLE_INPUT, Article
 
 PIPELINE_VERSION = "2"  # bump when cleaning or enrichment changes what documents contain
@@ -158,7 +160,8 @@ def _reason(exc: Exception) -> str:
 
 
 def _enrich(articles: list[Article], models: Mapping[str, str], report: RunReport) -> list[Article]:
-    """Entities and MinHash for each article; one that breaks NER fails alone (stage `ner`)."""
+    """Each article through the enrich stage (entities, MinHash, LSH band keys); one that breaks
+    NER fails alone (stage `ner`)."""
     for model in set(models.values()):
         load_ner(model)  # a missing model is the run's problem, not each file's: let it raise
     try:
@@ -169,12 +172,9 @@ def _enrich(articles: list[Article], models: Mapping[str, str], report: RunRepor
     for position, article in enumerate(articles):
         try:
             found = mentions[position] if mentions else find_mentions([article], models=models)[0]
-            enrich_entities(article, found)
-            article.minhash = signature(article.body)
+            enriched.append(enrich(article, found))
         except Exception as exc:
             _fail(report, article.source, "ner", _reason(exc))
-            continue
-        enriched.append(article)
     return enriched
 
 
@@ -241,13 +241,12 @@ def index_batch(batch: PreparedBatch, settings: Settings, targets: IndexPair) ->
     """
     es = make_client(settings)
     report = copy.deepcopy(batch.report)  # a retry of this task starts from the same counts
-    assign_groups(batch.articles, fetch_candidates(es, targets.articles, batch.articles))
+    articles = assign_groups(batch.articles, fetch_candidates(es, targets.articles, batch.articles))
     bulk = index_articles(
         es,
         settings,
-        batch.articles,
+        articles,
         targets=targets,
-        lsh_bands=lambda article: dedup_fields(article)["lsh_bands"],
         pipeline_version=PIPELINE_VERSION,
         tune_refresh=False,
     )
@@ -271,7 +270,7 @@ def index_batch(batch: PreparedBatch, settings: Settings, targets: IndexPair) ->
         )
     report.paragraphs_indexed += bulk.paragraphs_indexed
     report.paragraphs_deleted += bulk.paragraphs_deleted
-    report.count_articles([a for a in batch.articles if a.id not in first_failure])
+    report.count_articles([a for a in articles if a.id not in first_failure])
     return report
 
 

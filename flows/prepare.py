@@ -1,10 +1,10 @@
-"""A read file to its record: cleaned (`clean_raw`), then given entity facets (`enrich`), as the
+"""A read file to its record: cleaned (`clean_raw`), then enriched (`enrich_articles`), as the
 ingest's prepare stage and `newsindex retry` do; `record_lines` gives `newsindex extract` its
 JSON lines, without Elasticsearch.
 
-With `enrich`, records also get their entity facets from the same NER models and entity
-rules as the ingest (the language is always there). The near-duplicate and story fields need
-the index, so they are left out of enriched records.
+Enriched, records also get their entity facets from the same NER models and entity rules as
+the ingest (the language is always there). The near-duplicate and story fields need the index,
+so they are left out of enriched records, as are the MinHash and band keys it is searched by.
 """
 
 from __future__ import annotations
@@ -12,18 +12,20 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
 from itertools import islice
 from typing import Any
 
 from flows.sources import RawFile, SourceFile, printable, read_file
 from transforms.clean import clean_document
-from transforms.entities import enrich_entities
+from transforms.dedup import with_signature
+from transforms.enrich import enrich
 from transforms.record import Article, RecordWarning, WarningCode
 
 log = logging.getLogger(__name__)
 
 ENRICH_BATCH = 32  # files cleaned, then read by the NER model together
-INDEX_ONLY_FIELDS = ("minhash", "duplicate_of", "story_id")  # need the index: never extracted
+INDEX_ONLY_FIELDS = ("minhash", "lsh_bands", "duplicate_of", "story_id")  # dedup: never extracted
 
 
 def clean_raw(raw: RawFile, max_bytes: int) -> Article:
@@ -39,9 +41,9 @@ def clean_raw(raw: RawFile, max_bytes: int) -> Article:
     return article
 
 
-def enrich(articles: list[Article], models: Mapping[str, str]) -> None:
-    """Entity facets for each article, as the ingest's NER stage gives them; an article that
-    breaks the model gets a warning instead of entities."""
+def enrich_articles(articles: list[Article], models: Mapping[str, str]) -> list[Article]:
+    """The articles through the enrich stage (entity facets, MinHash, band keys), in order, as
+    the ingest's gives them; one that breaks the model gets a warning instead of entities."""
     from flows.ner import find_mentions, load_ner  # spaCy loads only when enriching
 
     for model in set(models.values()):
@@ -51,13 +53,15 @@ def enrich(articles: list[Article], models: Mapping[str, str]) -> None:
     except Exception:  # one text broke the batch: run each article alone to find it
         log.debug("NER failed on a batch; retrying one article at a time", exc_info=True)
         found = None
+    enriched = []
     for position, article in enumerate(articles):
         try:
             mentions = found[position] if found else find_mentions([article], models=models)[0]
-            enrich_entities(article, mentions)
+            enriched.append(enrich(article, mentions))
         except Exception as exc:
-            detail = f"{type(exc).__name__}: {exc}"
-            article.warnings.append(RecordWarning(WarningCode.NER_FAILED, detail))
+            failed = RecordWarning(WarningCode.NER_FAILED, f"{type(exc).__name__}: {exc}")
+            enriched.append(with_signature(replace(article, warnings=[*article.warnings, failed])))
+    return enriched
 
 
 def enriched_record(article: Article) -> dict[str, Any]:
@@ -82,6 +86,7 @@ def record_lines(
     remaining = iter(files)
     while chunk := list(islice(remaining, ENRICH_BATCH)):
         articles = [clean_raw(read_file(file, max_bytes), max_bytes) for file in chunk]
-        enrich([a for a in articles if a.paragraphs], models)
+        enriched = iter(enrich_articles([a for a in articles if a.paragraphs], models))
         for article in articles:
-            yield json.dumps(enriched_record(article), ensure_ascii=False)
+            record = enriched_record(next(enriched) if article.paragraphs else article)
+            yield json.dumps(record, ensure_ascii=False)

@@ -42,10 +42,9 @@ from flows.ingest import (
     index_batch,
     prepare_batch,
 )
-from flows.prepare import enrich
+from flows.prepare import enrich_articles
 from flows.report import RunReport
 from flows.sources import DEFAULT_INCLUDE, SourceError, SourceFile, discover
-from transforms.dedup import signature
 from transforms.es_documents import article_from_document, article_id_of
 from transforms.record import Article
 
@@ -142,10 +141,8 @@ def _process(
             prepared = prepare_batch.fn(batch, options, settings, targets.articles)
             report.merge(index_batch.fn(prepared, settings, targets))
         if stored:
-            enrich(stored, settings.spacy_models)
-            for article in stored:
-                article.minhash = signature(article.body)
-            prepared = PreparedBatch(articles=stored, report=RunReport(files_seen=len(stored)))
+            enriched = enrich_articles(stored, settings.spacy_models)
+            prepared = PreparedBatch(articles=enriched, report=RunReport(files_seen=len(stored)))
             report.merge(index_batch.fn(prepared, settings, targets))
     return report
 

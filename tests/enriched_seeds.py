@@ -8,8 +8,7 @@ from pathlib import Path
 
 from flows.ner import find_mentions
 from transforms.clean import clean_document
-from transforms.dedup import signature
-from transforms.entities import enrich_entities
+from transforms.enrich import enrich
 from transforms.record import Article, Paragraph
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -30,20 +29,18 @@ TRANSFER_PARAGRAPHS = [
 @cache
 def _enriched_seeds() -> tuple[Article, ...]:
     articles = [clean_document(p.read_bytes(), p.name) for p in sorted(SEEDS.iterdir())]
-    for article, mentions in zip(articles, find_mentions(articles), strict=True):
-        enrich_entities(article, mentions)
-        article.minhash = signature(article.body)
-    return tuple(articles)
+    found = find_mentions(articles)
+    return tuple(enrich(a, mentions) for a, mentions in zip(articles, found, strict=True))
 
 
 def enriched_seeds() -> list[Article]:
-    """Fresh copies of the five seed articles, cleaned, with entities and MinHash (as the
-    enrich stage leaves them)."""
+    """Fresh copies of the five seed articles, cleaned, with entities, MinHash and band keys (as
+    the enrich stage gives them)."""
     return copy.deepcopy(list(_enriched_seeds()))
 
 
 def transfer_article() -> Article:
-    """The unrelated article, with entities from the real NER and its MinHash."""
+    """The unrelated article, with entities from the real NER, its MinHash and band keys."""
     body = "\n\n".join(TRANSFER_PARAGRAPHS)
     article = Article(
         id="f00tba11",
@@ -54,6 +51,4 @@ def transfer_article() -> Article:
         paragraphs=[Paragraph(text) for text in TRANSFER_PARAGRAPHS],
         body=body,
     )
-    enrich_entities(article, find_mentions([article])[0])
-    article.minhash = signature(article.body)
-    return article
+    return enrich(article, find_mentions([article])[0])

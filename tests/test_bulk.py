@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -58,12 +59,13 @@ def test_refresh_interval_is_restored(
     es.indices.put_settings(index=index, settings={"refresh_interval": "7s"})
     during: list[str] = []
 
-    def bands(article: Article) -> list[str]:  # called mid-load: look at the live setting
-        found = es.indices.get_settings(index=index, name="index.refresh_interval")
-        during.append(found[index]["settings"]["index"]["refresh_interval"])
-        return []
+    def articles() -> Iterator[Article]:  # drawn mid-load: look at the live setting
+        for article in corpus():
+            found = es.indices.get_settings(index=index, name="index.refresh_interval")
+            during.append(found[index]["settings"]["index"]["refresh_interval"])
+            yield article
 
-    index_articles(es, settings, corpus(), lsh_bands=bands)
+    index_articles(es, settings, articles())
     assert set(during) == {"-1"}
     found = es.indices.get_settings(index=index, name="index.refresh_interval")
     assert found[index]["settings"]["index"]["refresh_interval"] == "7s"
@@ -198,8 +200,9 @@ def test_bulk_bodies_are_the_bytes_json_dumps_wrote() -> None:
     """orjson bodies: the same documents byte for byte (non-ASCII kept, no spaces)."""
     for article in corpus():
         article.title = f"{article.title} — Zürich “quoted” \u2028 tab\t"
+        article.lsh_bands = ["00-ab"]
         docs = [
-            article_document(article, ingested_at="2024-03-08T00:00:00Z", lsh_bands=["00-ab"]),
+            article_document(article, ingested_at="2024-03-08T00:00:00Z"),
             *paragraph_documents(article, ingested_at="2024-03-08T00:00:00Z"),
         ]
         for doc in docs:

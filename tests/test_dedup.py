@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from datasketch import MinHash
 from elasticsearch import Elasticsearch
 
-from flows.es.candidates import CANDIDATE_FIELDS, dedup_fields, fetch_candidates
+from flows.es.candidates import CANDIDATE_FIELDS, _candidate_clauses, fetch_candidates
 from flows.es.templates import load_mapping
 from tests.enriched_seeds import enriched_seeds, transfer_article
 from transforms import dedup
+from transforms.es_documents import article_document
 from transforms.record import Article
 
 
@@ -39,6 +41,7 @@ def _article(
         format="text",
         content_hash=article_id,
         minhash=minhash,
+        lsh_bands=dedup.band_keys(minhash),
         entity_mentions=[
             {"name": n, "type": kind, "count": c} for n, c in (mentions or {}).items()
         ],
@@ -79,13 +82,24 @@ def test_signature_equals_datasketch_minhash_of_the_shingles(words: int) -> None
     assert dedup.signature(body) == [int(v) for v in reference.hashvalues]
 
 
-def test_band_keys_are_computed_once_per_signature() -> None:
+def test_band_keys_are_computed_once_by_the_enrich_stage() -> None:
+    """The candidate query and the article document read ``lsh_bands``; neither recomputes it."""
     sig = dedup.signature(" ".join(_words(200, 8)))
-    dedup._band_keys.cache_clear()
-    first = dedup.band_keys(sig)
-    assert dedup.band_keys(list(sig)) == first
-    assert dedup._band_keys.cache_info().hits == 1
-    assert len(first) == dedup.LSH_BANDS
+    assert len(dedup.band_keys(sig)) == dedup.LSH_BANDS
+    article = replace(_article("a", sig), lsh_bands=["00-set-by-enrich"])
+    assert _candidate_clauses(article)[0]["bool"]["should"] == [
+        {"term": {"lsh_bands": "00-set-by-enrich"}}
+    ]
+    assert article_document(article, ingested_at=DAY)["lsh_bands"] == ["00-set-by-enrich"]
+
+
+def test_with_signature_sets_minhash_and_its_bands_on_a_copy() -> None:
+    body = " ".join(_words(200, 8))
+    article = Article(id="a", source="a.txt", format="text", content_hash="a", body=body)
+    signed = dedup.with_signature(article)
+    assert signed.minhash == dedup.signature(body)
+    assert signed.lsh_bands == dedup.band_keys(signed.minhash)
+    assert (article.minhash, article.lsh_bands) == ([], [])
 
 
 def test_signature_ignores_case_and_punctuation() -> None:
@@ -121,9 +135,10 @@ def test_duplicate_threshold_both_sides(offset: int, duplicate: bool) -> None:
     agreeing = _agreeing_at(dedup.DUPLICATE_THRESHOLD, offset)
     other = _with_agreement(base, agreeing)
     assert (dedup.jaccard_estimate(base, other) >= dedup.DUPLICATE_THRESHOLD) is duplicate
-    first, second = _article("a", base), _article("b", other)
-    dedup.assign_groups([second, first], [])
+    given = [_article("b", other), _article("a", base)]
+    second, first = dedup.assign_groups(given, [])
     assert first.duplicate_of is None
+    assert [(a.duplicate_of, a.story_id) for a in given] == [(None, None)] * 2  # left unchanged
     assert second.duplicate_of == ("a" if duplicate else None)
 
 
@@ -131,8 +146,7 @@ def test_duplicate_threshold_both_sides(offset: int, duplicate: bool) -> None:
 def test_story_text_threshold_both_sides(offset: int, joins: bool) -> None:
     base = _unrelated_text(30)
     other = _with_agreement(base, _agreeing_at(dedup.STORY_TEXT_THRESHOLD, offset))
-    a, b = _article("a", base), _article("b", other)
-    dedup.assign_groups([a, b], [])
+    a, b = dedup.assign_groups([_article("a", base), _article("b", other)], [])
     assert (a.story_id == b.story_id) is joins
     assert b.duplicate_of is None
 
@@ -145,7 +159,7 @@ def test_shared_wording_joins_a_story_only_within_the_window(threshold: float, j
     a = _article("a", base)
     late = "2024-03-22T09:30:00+00:00"  # 8 days after a
     b = _article("b", _with_agreement(base, _agreeing_at(threshold, 0)), published=late)
-    dedup.assign_groups([a, b], [])
+    a, b = dedup.assign_groups([a, b], [])
     assert (a.story_id == b.story_id) is joins
 
 
@@ -170,7 +184,7 @@ def test_story_entity_threshold_both_sides() -> None:
         base = dedup.signature(" ".join(_words(200, 9)))
         a = _article("a", base, left)
         b = _article("b", dedup.signature(" ".join(_words(200, 10))), right)
-        dedup.assign_groups([a, b], [])
+        a, b = dedup.assign_groups([a, b], [])
         assert (a.story_id == b.story_id) is joins, (extra, scores[extra])
 
 
@@ -178,7 +192,7 @@ def test_story_needs_enough_shared_entities() -> None:
     a = _article("a", dedup.signature("alpha beta gamma delta epsilon"), {"Ada": 5, "Ben": 5})
     b = _article("b", dedup.signature("zeta eta theta iota kappa"), {"Ada": 5, "Ben": 5})
     assert _entity_overlap({"Ada": 5, "Ben": 5}, {"Ada": 5, "Ben": 5}) == (1.0, 2)
-    dedup.assign_groups([a, b], [])
+    a, b = dedup.assign_groups([a, b], [])
     assert a.story_id != b.story_id
 
 
@@ -193,7 +207,7 @@ def test_required_shared_entities_both_sides(kind: str, dated: bool, offset: int
     published = DAY if dated else None
     a = _article("a", _unrelated_text(11), {**names, "OnlyA": 1}, kind=kind, published=published)
     b = _article("b", _unrelated_text(12), {**names, "OnlyB": 1}, kind=kind, published=published)
-    dedup.assign_groups([a, b], [])
+    a, b = dedup.assign_groups([a, b], [])
     assert (a.story_id == b.story_id) is (offset == 0)
 
 
@@ -207,7 +221,7 @@ def test_a_shared_person_is_named_in_full(names: list[str], joins: bool) -> None
             {"name": "Penfield", "type": "place", "count": 3},
             {"name": "Penfield Borough Council", "type": "org", "count": 3},
         ]
-    dedup.assign_groups([a, b], [])
+    a, b = dedup.assign_groups([a, b], [])
     assert (a.story_id == b.story_id) is joins
 
 
@@ -224,7 +238,7 @@ def test_story_window_both_sides(other: str, precision: str, joins: bool) -> Non
     names = {f"Ada Name{k}": 3 for k in range(dedup.required_shared(True, False))}
     a = _article("a", _unrelated_text(13), names)
     b = _article("b", _unrelated_text(14), names, published=other, precision=precision)
-    dedup.assign_groups([a, b], [])
+    a, b = dedup.assign_groups([a, b], [])
     assert (a.story_id == b.story_id) is joins
 
 
@@ -238,40 +252,34 @@ def _record(article: Article) -> dict:
 
 
 def test_seed_duplicates_and_story(seeds: list[Article]) -> None:
-    articles = [*seeds, transfer_article()]
-    dedup.assign_groups(articles, [])
+    articles = dedup.assign_groups([*seeds, transfer_article()], [])
     s0, s1, s2, s3, s4, other = articles
     assert {s0.duplicate_of, s1.duplicate_of} == {None, min(s0.id, s1.id)}
     assert [s2.duplicate_of, s3.duplicate_of, s4.duplicate_of, other.duplicate_of] == [None] * 4
-    assert len({a.story_id for a in seeds}) == 1
+    assert len({a.story_id for a in articles[:-1]}) == 1
     assert other.story_id not in {None, s0.story_id}
 
 
 def test_seed_groups_do_not_depend_on_input_order(seeds: list[Article]) -> None:
-    forward = enriched_seeds()
-    backward = list(reversed(enriched_seeds()))
-    dedup.assign_groups(forward, [])
-    dedup.assign_groups(backward, [])
+    forward = dedup.assign_groups(enriched_seeds(), [])
+    backward = dedup.assign_groups(list(reversed(enriched_seeds())), [])
     assert [(a.duplicate_of, a.story_id) for a in forward] == [
         (a.duplicate_of, a.story_id) for a in reversed(backward)
     ]
 
 
 def test_seed_story_survives_a_second_run(seeds: list[Article]) -> None:
-    first, second = seeds[:3], seeds[3:]
-    dedup.assign_groups(first, [])
+    first = dedup.assign_groups(seeds[:3], [])
     story = first[0].story_id
-    dedup.assign_groups(second, [_record(a) for a in first])
+    second = dedup.assign_groups(seeds[3:], [_record(a) for a in first])
     assert {a.story_id for a in first + second} == {story}
-    rerun = enriched_seeds()[:3]
-    dedup.assign_groups(rerun, [])
+    rerun = dedup.assign_groups(enriched_seeds()[:3], [])
     assert {a.story_id for a in rerun} == {story}
 
 
 def test_late_duplicate_points_at_the_indexed_article(seeds: list[Article]) -> None:
-    early, late = enriched_seeds()[1], enriched_seeds()[0]
-    dedup.assign_groups([early], [])
-    dedup.assign_groups([late], [_record(early)])
+    [early] = dedup.assign_groups([enriched_seeds()[1]], [])
+    [late] = dedup.assign_groups([enriched_seeds()[0]], [_record(early)])
     assert late.duplicate_of == early.id
     assert late.story_id == early.story_id
 
@@ -289,21 +297,16 @@ def test_fetch_candidates_from_elasticsearch(
     es: Elasticsearch, index_prefix: str, seeds: list[Article]
 ) -> None:
     index = _dedup_index(es, index_prefix)
-    first = enriched_seeds()[:3]
-    dedup.assign_groups(first, [])
+    first = dedup.assign_groups(enriched_seeds()[:3], [])
     for article in first:
-        es.index(
-            index=index, id=article.id, document={**article.to_dict(), **dedup_fields(article)}
-        )
+        es.index(index=index, id=article.id, document=article.to_dict())
     es.indices.refresh(index=index)
 
     later = enriched_seeds()[3:]
-    for article in later:
-        article.minhash = dedup.signature(article.body)
     found = fetch_candidates(es, index, later)
     assert {c["id"] for c in found} == {a.id for a in first}
     assert all(len(c["minhash"]) == dedup.NUM_PERM for c in found)
-    dedup.assign_groups(later, found)
+    later = dedup.assign_groups(later, found)
     assert {a.story_id for a in later} == {first[0].story_id}
 
     copy = enriched_seeds()[0]  # re-sent under another id: found through its LSH bands only
@@ -313,8 +316,6 @@ def test_fetch_candidates_from_elasticsearch(
     assert fetch_candidates(es, index, [transfer_article()]) == []
 
     rerun = enriched_seeds()[:2]  # sent again: their own indexed versions are no candidates
-    for article in rerun:
-        article.minhash = dedup.signature(article.body)
     assert {c["id"] for c in fetch_candidates(es, index, rerun)} == {first[2].id}
 
 
@@ -333,7 +334,7 @@ def test_fetch_candidates_keeps_to_the_story_window(es: Elasticsearch, index_pre
     for key, (published, precision) in dated.items():
         article = _article(key, _unrelated_text(20), names, published=published)
         article.published_precision = precision
-        es.index(index=index, id=key, document={**article.to_dict(), **dedup_fields(article)})
+        es.index(index=index, id=key, document=article.to_dict())
     es.indices.refresh(index=index)
     new = _article("new", _unrelated_text(21), names)  # 2024-03-14
     found = {c["id"] for c in fetch_candidates(es, index, [new])}
@@ -350,9 +351,7 @@ def test_fetch_candidates_needs_two_shared_bands(es: Elasticsearch, index_prefix
     base = _unrelated_text(22)
     for shared in (1, dedup.LSH_MIN_SHARED_BANDS):
         article = _article(f"bands-{shared}", _with_agreement(base, shared * dedup.LSH_ROWS))
-        es.index(
-            index=index, id=article.id, document={**article.to_dict(), **dedup_fields(article)}
-        )
+        es.index(index=index, id=article.id, document=article.to_dict())
     es.indices.refresh(index=index)
     found = fetch_candidates(es, index, [_article("new", base)])
     assert {c["id"] for c in found} == {f"bands-{dedup.LSH_MIN_SHARED_BANDS}"}

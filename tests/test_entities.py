@@ -11,7 +11,7 @@ import pytest
 
 from flows import ner
 from tests.enriched_seeds import enriched_seeds
-from transforms.entities import ENTITY_TYPES, RawMention, enrich_entities, entity_sources
+from transforms.entities import ENTITY_TYPES, RawMention, entity_sources, with_entities
 from transforms.entity_rules import clean_mention, lookup_alias
 from transforms.record import Article, Paragraph, Removal
 
@@ -61,8 +61,7 @@ def _mentions(article: Article, spans: dict[str, str]) -> list[list[RawMention]]
 
 def _enrich(paragraphs: list[str], spans: dict[str, str], title: str | None = None) -> Article:
     article = _article(paragraphs, title)
-    enrich_entities(article, _mentions(article, spans))
-    return article
+    return with_entities(article, _mentions(article, spans))
 
 
 def test_short_names_and_possessives_resolve_to_the_full_name() -> None:
@@ -165,7 +164,7 @@ def test_a_name_cut_short_becomes_the_whole_name_where_the_text_goes_on() -> Non
     article = _article([f"{whole} sent crews.", f"Later {whole} said Leeds Fire crews were safe."])
     second = article.paragraphs[1].text
     cut = second.index("Leeds Fire crews")
-    enrich_entities(
+    article = with_entities(
         article,
         [
             [],
@@ -212,7 +211,7 @@ def test_headline_case_mentions_need_support_from_the_text() -> None:
 def test_mention_lists_must_match_the_texts() -> None:
     article = _article(["One paragraph."])
     with pytest.raises(ValueError):
-        enrich_entities(article, [[]])
+        with_entities(article, [[]])
 
 
 def test_clean_mention_strips_titles_and_emoji() -> None:
@@ -410,10 +409,10 @@ def test_ner_runs_only_on_languages_with_a_model() -> None:
     english = _article(["Olaf Scholz met Emmanuel Macron in Berlin on Tuesday."], title="Talks")
     english.language = "en"
     unknown = _article(["Olaf Scholz met Emmanuel Macron in Berlin on Tuesday."], title="Talks")
-    for article, mentions in zip(
-        (german, english, unknown), ner.find_mentions([german, english, unknown]), strict=True
-    ):
-        enrich_entities(article, mentions)
+    found = ner.find_mentions([german, english, unknown])
+    german, english, unknown = (
+        with_entities(a, m) for a, m in zip((german, english, unknown), found, strict=True)
+    )
     assert not any(german.entities.values()) and german.entity_mentions == []
     assert german.warnings == ["no NER model for language de: entity facets skipped"]
     for article in (english, unknown):

@@ -82,9 +82,8 @@ def test_every_document_field_is_mapped() -> None:
     for article in corpus():
         article.duplicate_of = "a0"
         article.byline_org, article.byline_location = "Wire Service", "Portwick"
-        doc = article_document(
-            article, ingested_at="2024-03-08T00:00:00Z", lsh_bands=["0-ab"], pipeline_version="1"
-        )
+        article.lsh_bands = ["0-ab"]
+        doc = article_document(article, ingested_at="2024-03-08T00:00:00Z", pipeline_version="1")
         paras = paragraph_documents(article, ingested_at="2024-03-08T00:00:00Z")
         doc["fingerprint"] = document_fingerprint(doc, paras)
         assert "duplicate_of" in doc and "byline_org" in doc and "lsh_bands" in doc

@@ -197,6 +197,6 @@ def test_extract_enrich_gives_the_entity_facets_of_the_indexed_seeds(
         assert record["language"] == indexed[article_id]["language"]
         paragraph_facets = [_facets(p) for p in record["paragraphs"]]
         assert any(any(f.values()) for f in paragraph_facets)
-        for absent in ("duplicate_of", "story_id", "minhash"):
+        for absent in ("duplicate_of", "story_id", "minhash", "lsh_bands"):
             assert absent not in record
     assert any(any(_facets(r).values()) for r in records.values())

@@ -26,9 +26,9 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -106,22 +106,20 @@ def _permutations() -> tuple[np.ndarray, np.ndarray]:
 
 
 def band_keys(sig: Sequence[int]) -> list[str]:
-    """LSH band keys ("07-3fa2..."), a keyword field: sharing one makes two articles candidates.
-
-    Cached per signature: an article's keys are asked for by the candidate search and again by
-    the bulk writer.
-    """
-    return list(_band_keys(tuple(sig)))
-
-
-@lru_cache(maxsize=4096)
-def _band_keys(sig: tuple[int, ...]) -> tuple[str, ...]:
+    """LSH band keys ("07-3fa2..."), a keyword field: sharing one makes two articles candidates."""
     values = np.asarray(sig, dtype=np.uint64)
     keys = []
     for band in range(min(LSH_BANDS, len(values) // LSH_ROWS)):
         rows = values[band * LSH_ROWS : (band + 1) * LSH_ROWS].tobytes()
         keys.append(f"{band:02d}-{hashlib.blake2b(rows, digest_size=8).hexdigest()}")
-    return tuple(keys)
+    return keys
+
+
+def with_signature(article: Article) -> Article:
+    """A copy of ``article`` with ``minhash`` (``signature(body)``) and its ``lsh_bands`` set;
+    ``article`` itself is left unchanged."""
+    minhash = signature(article.body)
+    return replace(article, minhash=minhash, lsh_bands=band_keys(minhash))
 
 
 def jaccard_estimate(a: Sequence[int], b: Sequence[int]) -> float:
@@ -168,20 +166,22 @@ class _Node:
     dates: tuple[date, date] | None  # the days the publication date may fall on
     story_id: str | None = None
     duplicate_of: str | None = None
-    article: Article | None = None  # set for new articles
+    position: int | None = None  # in ``new_articles``: set for new articles only
 
 
-def assign_groups(new_articles: Sequence[Article], candidates: Iterable[dict[str, Any]]) -> None:
-    """Set ``duplicate_of`` and ``story_id`` of the new articles (whose ``minhash`` the enrich
-    stage has set: ``signature(body)``, computed once per article).
+def assign_groups(
+    new_articles: Sequence[Article], candidates: Iterable[dict[str, Any]]
+) -> list[Article]:
+    """The new articles, in their order, as copies with ``duplicate_of`` and ``story_id`` set.
 
-    ``candidates`` are indexed records (``id``, ``minhash``, ``entity_mentions`` or ``entities``,
-    ``story_id``, ``duplicate_of``, optional ``published_at``/``published_precision``); they are
+    The new articles have been through the enrich stage (``minhash`` is set); they and the
+    ``candidates``, indexed records (``id``, ``minhash``, ``entity_mentions`` or ``entities``,
+    ``story_id``, ``duplicate_of``, optional ``published_at``/``published_precision``), are
     never changed. The result depends only on the inputs, not on their order.
     """
     new_ids = {a.id for a in new_articles}
     nodes = sorted(
-        [_article_node(a) for a in new_articles]
+        [_article_node(a, position) for position, a in enumerate(new_articles)]
         + [_candidate_node(c) for c in candidates if c["id"] not in new_ids],
         key=lambda n: n.id,
     )
@@ -196,7 +196,7 @@ def assign_groups(new_articles: Sequence[Article], candidates: Iterable[dict[str
         for name in top:
             postings.setdefault(name, []).append(k)
     for i, a in enumerate(nodes):
-        if a.article is None:
+        if a.position is None:
             continue
         text = similarities.row(i)
         for j in np.flatnonzero(text >= DUPLICATE_THRESHOLD).tolist():
@@ -215,20 +215,26 @@ def assign_groups(new_articles: Sequence[Article], candidates: Iterable[dict[str
             x, y = (i, j) if i < j else (j, i)  # id order, as the pairwise loop summed weights
             if _entity_link(nodes[x], nodes[y], weights[x], weights[y]):
                 stories.union(i, j)
+    duplicate_of: dict[int, str | None] = {}
     for group in duplicates.groups():
         members = [nodes[i] for i in group]
-        indexed = {n.duplicate_of or n.id for n in members if n.article is None}
+        indexed = {n.duplicate_of or n.id for n in members if n.position is None}
         representative = min(indexed or {n.id for n in members})
         for node in members:
-            if node.article is not None:
-                node.article.duplicate_of = None if node.id == representative else representative
+            if node.position is not None:
+                duplicate_of[node.position] = None if node.id == representative else representative
+    story_ids: dict[int, str] = {}
     for group in stories.groups():
         members = [nodes[i] for i in group]
-        indexed = {n.story_id for n in members if n.article is None and n.story_id}
+        indexed = {n.story_id for n in members if n.position is None and n.story_id}
         story_id = min(indexed or {n.id for n in members})
         for node in members:
-            if node.article is not None:
-                node.article.story_id = story_id
+            if node.position is not None:
+                story_ids[node.position] = story_id
+    return [
+        replace(article, duplicate_of=duplicate_of[k], story_id=story_ids[k])
+        for k, article in enumerate(new_articles)
+    ]
 
 
 def _entity_link(a: _Node, b: _Node, wa: dict[str, float], wb: dict[str, float]) -> bool:
@@ -275,7 +281,7 @@ class _Similarities:
         return sims
 
 
-def _article_node(article: Article) -> _Node:
+def _article_node(article: Article, position: int) -> _Node:
     mentions = article.entity_mentions
     return _Node(
         article.id,
@@ -283,7 +289,7 @@ def _article_node(article: Article) -> _Node:
         {m["name"]: m["count"] for m in mentions},
         _full_names(m["name"] for m in mentions if m["type"] == "person"),
         publication_span(article.published_at, article.published_precision),
-        article=article,
+        position=position,
     )
 
 

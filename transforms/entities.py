@@ -78,8 +78,9 @@ def entity_sources(article: Article) -> list[str]:
     return [article.title or "", article.standfirst or "", *(p.text for p in article.paragraphs)]
 
 
-def enrich_entities(article: Article, mentions: list[list[RawMention]]) -> None:
-    """Set ``paragraphs[*].entities``, ``entities`` and ``entity_mentions`` of ``article``.
+def with_entities(article: Article, mentions: list[list[RawMention]]) -> Article:
+    """A copy of ``article`` with ``entities``, ``entity_mentions`` and each paragraph's
+    ``entities`` set; ``article`` itself is left unchanged.
 
     ``mentions`` holds the raw mentions of each text of ``entity_sources(article)``.
     """
@@ -97,12 +98,22 @@ def enrich_entities(article: Article, mentions: list[list[RawMention]]) -> None:
         and (not m.headline or canonical[m.name] in in_body or lookup_alias(m.name) is not None)
     ]
     counts = Counter(name for _, name in kept)
-    for index, paragraph in enumerate(article.paragraphs):
-        names = dict.fromkeys(n for s, n in kept if s == index + _HEADING_SOURCES)
-        paragraph.entities = _by_type(names, types)
+    paragraphs = [
+        replace(
+            paragraph,
+            entities=_by_type(
+                dict.fromkeys(n for s, n in kept if s == index + _HEADING_SOURCES), types
+            ),
+        )
+        for index, paragraph in enumerate(article.paragraphs)
+    ]
     ranked = sorted(counts, key=lambda n: (-counts[n], n))
-    article.entities = _by_type(dict.fromkeys(ranked), types)
-    article.entity_mentions = [_mention_count(n, types[n], counts[n]) for n in ranked]
+    return replace(
+        article,
+        paragraphs=paragraphs,
+        entities=_by_type(dict.fromkeys(ranked), types),
+        entity_mentions=[_mention_count(n, types[n], counts[n]) for n in ranked],
+    )
 
 
 def _mention_count(name: str, entity_type: EntityType, count: int) -> dict[str, Any]:

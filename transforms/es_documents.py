@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from transforms.entities import ENTITY_TYPES
@@ -59,7 +59,6 @@ def article_document(
     article: Article,
     *,
     ingested_at: str,
-    lsh_bands: Sequence[str] = (),
     pipeline_version: str | None = None,
 ) -> dict[str, Any]:
     """The article document (its `_id` is `article.id`)."""
@@ -93,7 +92,7 @@ def article_document(
             "entities": _entities(article.entities),
             "entity_mentions": list(article.entity_mentions),
             "minhash": list(article.minhash),
-            "lsh_bands": list(lsh_bands),
+            "lsh_bands": list(article.lsh_bands),
             "duplicate_of": article.duplicate_of,
             "story_id": article.story_id,
         }

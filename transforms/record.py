@@ -152,6 +152,7 @@ class Article:
     entities: dict[str, list[str]] = field(default_factory=dict)
     entity_mentions: list[dict[str, Any]] = field(default_factory=list)
     minhash: list[int] = field(default_factory=list)
+    lsh_bands: list[str] = field(default_factory=list)  # band keys of minhash: the LSH search
     duplicate_of: str | None = None
     story_id: str | None = None
 

@@ -16,7 +16,7 @@ import contextlib
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -265,7 +265,6 @@ def index_articles(
     articles: Iterable[Article],
     *,
     targets: IndexPair | None = None,
-    lsh_bands: Callable[[Article], Sequence[str]] | None = None,
     pipeline_version: str | None = None,
     tune_refresh: bool = True,
 ) -> BulkReport:
@@ -292,10 +291,7 @@ def index_articles(
                 )
                 ingested_at = before["ingested_at"] if same_content else now
                 document = article_document(
-                    article,
-                    ingested_at=ingested_at,
-                    lsh_bands=lsh_bands(article) if lsh_bands else (),
-                    pipeline_version=pipeline_version,
+                    article, ingested_at=ingested_at, pipeline_version=pipeline_version
                 )
                 paragraphs = paragraph_documents(article, ingested_at=ingested_at)
                 document["fingerprint"] = document_fingerprint(document, paragraphs)

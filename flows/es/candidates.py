@@ -18,7 +18,6 @@ from transforms.dedup import (
     LSH_MIN_SHARED_BANDS,
     STORY_MIN_SHARED_ENTITIES,
     STORY_WINDOW_DAYS,
-    band_keys,
     publication_span,
 )
 from transforms.record import Article
@@ -34,11 +33,6 @@ CANDIDATE_FIELDS = [
 ]
 CANDIDATES_PER_ARTICLE = 50  # best-scoring matches kept per new article
 STORY_QUERY_ENTITIES = 5  # an article's top entities used to look for its story
-
-
-def dedup_fields(article: Article) -> dict[str, Any]:
-    """Fields the article document needs beyond ``Article.to_dict()``: its LSH band keys."""
-    return {"lsh_bands": band_keys(article.minhash)}
 
 
 def fetch_candidates(
@@ -93,12 +87,11 @@ def _searchable_ids(es: Elasticsearch, index_or_alias: str, ids: list[str]) -> l
 
 def _candidate_clauses(article: Article) -> list[dict[str, Any]]:
     clauses: list[dict[str, Any]] = []
-    bands = dedup_fields(article)["lsh_bands"]
-    if bands:
+    if article.lsh_bands:
         clauses.append(
             {
                 "bool": {
-                    "should": [{"term": {"lsh_bands": band}} for band in bands],
+                    "should": [{"term": {"lsh_bands": band}} for band in article.lsh_bands],
                     "minimum_should_match": LSH_MIN_SHARED_BANDS,
                 }
             }
