@@ -88,7 +88,7 @@ STAGE_NAMES = (
     "assign_groups",
     "index_articles",
     "discover",
-    "check_connection",
+    "preflight",
     "open_indices",
     "make_client",
 )
