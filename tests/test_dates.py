@@ -234,6 +234,8 @@ def test_dates_after_the_file_are_rejected() -> None:
         ("Di Marco Rossi, giugno 2025", "2025-06-01T00:00:00+00:00", "month", "giugno 2025"),
         ("Weekly notes (03/06/25)", "2025-06-03T00:00:00+00:00", "day", "03/06/25"),
         ("Filed on 3 June 2025.", "2025-06-03T00:00:00+00:00", "day", "3 June 2025"),
+        ("Jane Roe June 3, 2025 14", "2025-06-03T00:00:00+00:00", "day", "June 3, 2025"),
+        ("3 juin 2025 · 27 commentaires", "2025-06-03T00:00:00+00:00", "day", "3 juin 2025"),
     ],
 )
 def test_find_date_in_line(line: str, iso: str, precision: str, printed: str) -> None:

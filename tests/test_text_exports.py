@@ -559,3 +559,14 @@ def test_a_setext_headline_over_two_lines_is_one_title() -> None:
     assert article.title == TITLE
     assert [p.text for p in article.paragraphs] == BODY
     assert lost_lines(text, article) == []
+
+
+def test_a_comment_count_after_the_date_leaves_the_date_line() -> None:
+    text = (
+        f"# {TITLE}\n\n[Mara Lind](/author/mara-lind)\n"
+        "March 12, 2024 [14](https://tribune.example/harbour-strike#comments)\n\n"
+        + "\n\n".join(BODY)
+    )
+    article = _clean(text, "count.md")
+    assert article.authors == ["Mara Lind"]
+    assert article.published_at is not None and article.published_at[:10] == "2024-03-12"

@@ -276,13 +276,21 @@ def _runs(tokens: list[_Token]) -> list[list[_Token]]:
             continue
         while current and current[0].kind in ("joiner", "sep", "ampm", "zone"):
             current.pop(0)
-        while current and current[-1].kind in ("joiner", "sep"):
+        while current and (current[-1].kind in ("joiner", "sep") or _count_after(current)):
             current.pop()
         kinds = {t.kind for t in current}
         if "numeric" in kinds or {"year", "month"} <= kinds:
             runs.append(current)
         current = []
     return runs
+
+
+def _count_after(run: list[_Token]) -> bool:
+    """A bare number after a whole date ("March 9, 2017 13": a comment count), not its day."""
+    if run[-1].kind != "day":
+        return False
+    kinds = [t.kind for t in run[:-1]]
+    return {"day", "month", "year"} <= set(kinds)
 
 
 @cache

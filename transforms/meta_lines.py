@@ -62,6 +62,7 @@ def _read_meta(text: str, strong: bool, linked: bool) -> Meta:
         return NOT_META
     date, printed = found
     before, _, after = (_clean_part(part) for part in text.partition(printed))
+    after = "" if after.isdigit() else after  # a count after the date ("March 9, 2017 13")
     by_after = opens_with_by_word(after) and not opens_with_by_word(before)
     name = after if by_after else before or after
     name = _from_inner_by_word(name) if name and not opens_with_by_word(name) else name
