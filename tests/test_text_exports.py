@@ -570,3 +570,12 @@ def test_a_comment_count_after_the_date_leaves_the_date_line() -> None:
     article = _clean(text, "count.md")
     assert article.authors == ["Mara Lind"]
     assert article.published_at is not None and article.published_at[:10] == "2024-03-12"
+
+
+@pytest.mark.parametrize(
+    "target", ["/about/editors/mara-lind/", "https://tribune.example/es/perfiles/maralind/"]
+)
+def test_editor_and_spanish_profile_pages_are_author_links(target: str) -> None:
+    text = f"# {TITLE}\n\n[Mara Lind]({target}), [@maralind](https://social.example/maralind)\n\n"
+    article = _clean(text + "\n\n".join(BODY), "editors.md")
+    assert article.authors == ["Mara Lind"]
