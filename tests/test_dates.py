@@ -121,6 +121,7 @@ def test_no_dateline_in_ordinary_sentences(paragraph: str) -> None:
         # Portuguese
         ("Publicado em 9 de abril de 2025 às 14h10", "2025-04-09T14:10:00+00:00", "minute"),
         ("Atualizado 3 set 2024", "2024-09-03T00:00:00+00:00", "day"),
+        ("7.nov.2024 às 9h05", "2024-11-07T09:05:00+00:00", "minute"),  # dots, no spaces
         # Dutch
         ("18 juni 2025 om 06:45", "2025-06-18T06:45:00+00:00", "minute"),
         ("Gepubliceerd op 2 okt. 2024", "2024-10-02T00:00:00+00:00", "day"),

@@ -85,7 +85,10 @@ _ISO = re.compile(
 # A four-digit number or a numeric date: a line without one holds no dateable stamp.
 # Starting with a bare \d keeps the scan of a line without digits well under a microsecond.
 _CANDIDATE = re.compile(r"\d(?:\d{3}|[./-]\d{1,2}[./-]\d{2}|\d[./-]\d{1,2}[./-]\d{2})")
-_TOKEN = re.compile(r"[^\s|·•]+|[|·•]")
+# "21.dez.2018" (Folha's style) is three tokens, like "21. dez. 2018".
+_TOKEN = re.compile(
+    r"\d{1,2}\.(?=[^\W\d_]{3,9}\.\d{4}\b)|(?<=\d\.)[^\W\d_]{3,9}\.(?=\d{4}\b)|[^\s|·•]+|[|·•]"
+)
 # "2018年6月18日" (Chinese, Japanese), "2018년 6월 18일" (Korean): year, month, day marked.
 _CJK_DATE = re.compile(r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]")
 
