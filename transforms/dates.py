@@ -85,7 +85,7 @@ _ISO = re.compile(
 # A four-digit number or a numeric date: a line without one holds no dateable stamp.
 # Starting with a bare \d keeps the scan of a line without digits well under a microsecond.
 _CANDIDATE = re.compile(r"\d(?:\d{3}|[./-]\d{1,2}[./-]\d{2}|\d[./-]\d{1,2}[./-]\d{2})")
-# "21.dez.2018" (Folha's style) is three tokens, like "21. dez. 2018".
+# A day, month word and year joined by dots ("21.dez.2018") are three tokens, as when spaced.
 _TOKEN = re.compile(
     r"\d{1,2}\.(?=[^\W\d_]{3,9}\.\d{4}\b)|(?<=\d\.)[^\W\d_]{3,9}\.(?=\d{4}\b)|[^\s|·•]+|[|·•]"
 )
@@ -290,10 +290,7 @@ def _runs(tokens: list[_Token]) -> list[list[_Token]]:
 
 def _count_after(run: list[_Token]) -> bool:
     """A bare number after a whole date ("March 9, 2017 13": a comment count), not its day."""
-    if run[-1].kind != "day":
-        return False
-    kinds = [t.kind for t in run[:-1]]
-    return {"day", "month", "year"} <= set(kinds)
+    return run[-1].kind == "day" and {"day", "month", "year"} <= {t.kind for t in run[:-1]}
 
 
 @cache

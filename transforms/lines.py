@@ -111,11 +111,8 @@ def _wrap_width(lines: list[str]) -> int | None:
     ``WRAP_MAX_WIDTH`` are ignored; the text is wrapped when a good share of its long lines
     end close to the longest of the others.
     """
-    long = [
-        n
-        for n, line in ((len(line.rstrip()), line) for line in lines)
-        if 40 < n <= WRAP_MAX_WIDTH and not _UNBREAKABLE.search(line)
-    ]
+    prose = (line.rstrip() for line in lines if not _UNBREAKABLE.search(line))
+    long = [len(line) for line in prose if 40 < len(line) <= WRAP_MAX_WIDTH]
     if len(long) < 10:
         return None
     width = max(long)
