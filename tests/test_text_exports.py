@@ -579,3 +579,31 @@ def test_editor_and_spanish_profile_pages_are_author_links(target: str) -> None:
     text = f"# {TITLE}\n\n[Mara Lind]({target}), [@maralind](https://social.example/maralind)\n\n"
     article = _clean(text + "\n\n".join(BODY), "editors.md")
     assert article.authors == ["Mara Lind"]
+
+
+LEAD_TITLE = "Northern harbour dock workers walk out over automated cranes"
+TAG_AND_SHARE_ROWS = ["Filed to: harbour", "* ports", "* labour", "* shipping", "* automation"]
+TAG_AND_SHARE_ROWS += ["3/09/15 8:00am", "* Share to Facebook", "* Share to Twitter"]
+
+
+def test_a_teaser_over_the_headline_gives_way_to_the_headline_the_lead_repeats() -> None:
+    teaser = "Council approves library budget and expansion plans"
+    lines = ["Read more", teaser, "You can skip this ad in 5 seconds.", LEAD_TITLE]
+    text = "\n\n".join([*lines, *TAG_AND_SHARE_ROWS, *BODY])
+    article = _clean(text, "teaser.txt")
+    assert article.title == LEAD_TITLE
+    assert article.published_at == "2015-03-09T08:00:00+00:00"
+    assert lost_lines(text, article) == []
+
+
+def test_a_headline_the_lead_does_not_repeat_stays_without_a_better_line() -> None:
+    headline = "Silent cranes and an empty quay on a grey morning"
+    text = "\n\n".join([headline, *TAG_AND_SHARE_ROWS, *BODY])
+    assert _clean(text, "quiet.txt").title == headline
+
+
+def test_code_over_the_body_is_never_the_headline_however_many_words_it_shares() -> None:
+    code = "dock_workers = northern harbour automated cranes"
+    lines = ["Council approves library budget and expansion plans", code]
+    text = "\n\n".join([*lines, *BODY])
+    assert _clean(text, "code.txt").title != code

@@ -13,7 +13,9 @@ same way, from the shape of the lines alone (no outlet-specific rule):
   repeated pair) in the ``TITLE_WINDOW`` lines before the body; in plain text the headline
   standing over the byline or date line (the one printed twice when a standfirst stands
   between), else the first headline-like line of the contiguous header block above the body,
-  else the nearest headline over a "By ..." line however far above the body;
+  else the nearest headline over a "By ..." line however far above the body; a plain-line
+  title whose words the lead paragraphs do not repeat gives way to a headline above the body
+  whose words they do (``lead_overlap``: a teaser or slogan shares none of the story's words);
 - the body **ends** at the last prose line before a gap of ``MAX_GAP`` lines without prose
   (the footer, the teaser lists), at a "related"/"most read" heading, and at the comments
   heading under the article's first prose, however short the article above it is.
@@ -27,6 +29,7 @@ from functools import lru_cache
 
 from transforms.bylines import looks_like_byline, opens_with_by_word
 from transforms.dates import find_date_in_line, is_stamp, parse_date_line
+from transforms.lead_overlap import lead_share, lead_tokens
 from transforms.lines import TERMINAL, Unit, word_count
 from transforms.meta_lines import META_MAX_WORDS, is_meta_line
 from transforms.outlets import by_masthead
@@ -62,6 +65,11 @@ TAIL_MIN_UNITS = 5  # a shorter tail is left to the heading and line rules
 META_BELOW_BODY = 3  # a byline under the standfirst sits in the body's first lines
 ANCHOR_SKIP = 2  # other lines (standfirst, kicker) between a headline and its byline
 JOIN_GAP_UNITS = 2  # short lines between two runs that may still be one article
+LEAD_KEEP_SHARE = 0.25  # a headline sharing this much with the lead stays
+LEAD_SWITCH_SHARE = 0.6  # a line above the body sharing this much may replace it
+LEAD_MARGIN = 0.2
+LEAD_MIN_SHARED = 2  # content words it must share at least
+_CODE_MARKS = re.compile(r"[{}=;]|\w_\w|\(BUTTON\)|\($")  # code and form controls, no headlines
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,6 +292,43 @@ def _text_title(units: list[Unit], lo: int, body: int, prose: list[bool]) -> int
     return anchored if anchored is not None else found
 
 
+def _told_by_lead(
+    units: list[Unit], prose: list[bool], title: int | None, body: int, last: int
+) -> int | None:
+    """The headline the lead repeats: ``title`` unless it is a plain line (no heading: a
+    Markdown heading is the page's own) whose words are not in the first paragraphs, and a
+    headline-shaped line above the body has most of its words there."""
+    if title is not None and units[title].heading:
+        return title
+    lead = lead_tokens(units[k].text for k in range(body, last + 1) if prose[k])
+    current = lead_share(units[title].text, lead)[0] if title is not None else 0.0
+    if current >= LEAD_KEEP_SHARE or not lead:
+        return title
+    best, best_share = title, current
+    for j in range(body - 1, max(-1, body - 1 - TITLE_WINDOW), -1):
+        unit = units[j]
+        shaped = unit.heading or (unit.words >= TEXT_TITLE_MIN_WORDS and is_headline(unit))
+        if not shaped or _not_a_headline(unit):
+            continue
+        share, shared = lead_share(unit.text, lead)
+        if (
+            shared >= LEAD_MIN_SHARED
+            and share >= LEAD_SWITCH_SHARE
+            and share > best_share + LEAD_MARGIN
+        ):
+            best, best_share = j, share
+    return best
+
+
+def _not_a_headline(unit: Unit) -> bool:
+    """Code, a form control, a byline or a date line standing where a headline could."""
+    return (
+        _CODE_MARKS.search(unit.text) is not None
+        or looks_like_byline(unit.text)
+        or (unit.words <= META_MAX_WORDS and is_meta_line(unit))
+    )
+
+
 def locate_article(units: list[Unit], *, markdown: bool) -> Region | None:
     """The article's place among the units, or None when no body run is found."""
     prose = [is_prose(u) for u in units]
@@ -314,6 +359,7 @@ def locate_article(units: list[Unit], *, markdown: bool) -> Region | None:
         title = _text_title(units, lo, body, prose)
     if title is None:
         title = _signed_headline(units, body)
+    title = _told_by_lead(units, prose, title, body, main[1])
     kicker = None
     if title is not None and title > 0:
         before = units[title - 1]
