@@ -34,7 +34,7 @@ import trafilatura
 from charset_normalizer import from_bytes
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from transforms.html_extract import HtmlResult, extract_html
+from transforms.html.html_extract import HtmlResult, extract_html
 
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "shared" / "eval" / "html-benchmark-dev"
 _TOKEN = re.compile(r"\w+")

@@ -13,8 +13,8 @@ A cell is right answers of all, and how many answers named a wrong language (the
 None: too short or unclear). µs/doc is CPU time of the process, so the number holds on a busy
 machine. Every candidate runs in a subprocess of its own, so load time and peak RSS are its
 own. The candidates are installed with pip into ``bench/.langvenv`` (``--target``, gitignored)
-on the first run; ``transforms.language`` (the project's function, without a hint) is measured
-from the project venv. fasttext-langdetect is not a candidate: it
+on the first run; ``transforms.fields.language`` (the project's function, without a hint) is
+measured from the project venv. fasttext-langdetect is not a candidate: it
 downloads its model (lid.176) on first use, which fails where only package registries are
 reachable.
 
@@ -144,7 +144,7 @@ def _langdetect() -> Callable[[str], str | None]:
 
 
 def _project() -> Callable[[str], str | None]:
-    from transforms.language import guess_language
+    from transforms.fields.language import guess_language
 
     return guess_language
 
@@ -162,7 +162,7 @@ CANDIDATES: dict[str, Callable[[], Callable[[str], str | None]]] = {
     "lingua low accuracy (75)": lambda: _lingua(False),
     "lingua high accuracy (75)": lambda: _lingua(True),
     "langdetect (55)": _langdetect,
-    "transforms.language": _project,
+    "transforms.fields.language": _project,
 }
 
 

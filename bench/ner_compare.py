@@ -68,8 +68,12 @@ def dump(root: Path, paths: list[Path], out: Path) -> dict[str, Any]:
     sys.path.insert(0, str(root))
     from flows import ner
     from flows.ner import MentionCache, load_ner
-    from transforms import entities
     from transforms.clean import clean_document
+
+    try:
+        from transforms.enrichment import entities
+    except ModuleNotFoundError:  # a tree from before transforms/ had its stage folders
+        from transforms import entities
 
     find_mentions = getattr(ner, "find_mentions", None) or ner.extract_mentions  # its old name
     with_entities = getattr(entities, "with_entities", None) or _in_place(entities.enrich_entities)

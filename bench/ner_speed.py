@@ -34,7 +34,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from flows.ner import MentionCache, find_mentions, load_ner  # noqa: E402
 from transforms.clean import clean_document  # noqa: E402
-from transforms.entities import entity_sources  # noqa: E402
+from transforms.enrichment.entities import entity_sources  # noqa: E402
 
 DEFAULT_CORPUS = HERE / "out" / "corpus" / "1000-seed7"
 BATCH = 200  # NEWSINDEX_BATCH_SIZE's default: the flow's batch

@@ -351,8 +351,8 @@ def stage_rest(kept: list, settings: Any, batch_size: int) -> dict[str, dict]:
     from flows.es.client import make_client
     from flows.es.indices import ensure_indices
     from flows.ner import DEFAULT_MODEL, MentionCache, find_mentions, load_ner
-    from transforms.dedup import assign_groups, with_signature
-    from transforms.entities import with_entities
+    from transforms.enrichment.dedup import assign_groups, with_signature
+    from transforms.enrichment.entities import with_entities
 
     articles = [a for _, a, _ in kept]
     nbytes = sum(b for _, _, b in kept)
@@ -449,7 +449,7 @@ class RssSampler(threading.Thread):
 
 def stub_mentions(articles: Any, **_: Any) -> list:
     """``find_mentions`` without the model: no mentions (``--stub-ner``)."""
-    from transforms.entities import entity_sources
+    from transforms.enrichment.entities import entity_sources
 
     return [[[] for _ in entity_sources(a)] for a in articles]
 

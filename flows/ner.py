@@ -29,7 +29,7 @@ import spacy
 from spacy.language import Language
 from thinc.api import NumpyOps
 
-from transforms.entities import RawMention, entity_sources
+from transforms.enrichment.entities import RawMention, entity_sources
 from transforms.record import Article, RecordWarning, WarningCode
 
 log = logging.getLogger(__name__)

@@ -18,8 +18,8 @@ from typing import Any
 
 from flows.sources import RawFile, SourceFile, printable, read_file
 from transforms.clean import clean_document
-from transforms.dedup import with_signature
-from transforms.enrich import enrich
+from transforms.enrichment.dedup import with_signature
+from transforms.enrichment.enrich import enrich
 from transforms.record import Article, RecordWarning, WarningCode
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flows.ner import find_mentions
 from transforms.clean import clean_document
-from transforms.enrich import enrich
+from transforms.enrichment.enrich import enrich
 from transforms.record import Article, Paragraph
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from transforms.bylines import agency_credit, looks_like_byline, parse_byline, title_case_name
+from transforms.fields.bylines import (
+    agency_credit,
+    looks_like_byline,
+    parse_byline,
+    title_case_name,
+)
 
 
 @pytest.mark.parametrize(

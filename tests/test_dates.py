@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from transforms.dates import (
+from transforms.fields.dates import (
     find_date_in_line,
     is_relative_stamp,
     parse_date_line,

@@ -13,7 +13,7 @@ from elasticsearch import Elasticsearch
 from flows.es.candidates import CANDIDATE_FIELDS, _candidate_clauses, fetch_candidates
 from flows.es.templates import load_mapping
 from tests.enriched_seeds import enriched_seeds, transfer_article
-from transforms import dedup
+from transforms.enrichment import dedup
 from transforms.es_documents import article_document
 from transforms.record import Article
 

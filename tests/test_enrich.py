@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import copy
 
-from transforms import dedup
-from transforms.enrich import enrich
-from transforms.entities import RawMention, with_entities
+from transforms.enrichment import dedup
+from transforms.enrichment.enrich import enrich
+from transforms.enrichment.entities import RawMention, with_entities
 from transforms.record import Article, Paragraph
 
 PARAGRAPHS = [

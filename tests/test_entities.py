@@ -11,8 +11,8 @@ import pytest
 
 from flows import ner
 from tests.enriched_seeds import enriched_seeds
-from transforms.entities import ENTITY_TYPES, RawMention, entity_sources, with_entities
-from transforms.entity_rules import clean_mention, lookup_alias
+from transforms.enrichment.entities import ENTITY_TYPES, RawMention, entity_sources, with_entities
+from transforms.enrichment.entity_rules import clean_mention, lookup_alias
 from transforms.record import Article, Paragraph, Removal
 
 EXPECTED = {

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from trafilatura.utils import load_html
 
-from transforms.html_boilerplate import classify_line
-from transforms.html_extract import extract_html
-from transforms.html_meta import read_meta
+from transforms.html.html_boilerplate import classify_line
+from transforms.html.html_extract import extract_html
+from transforms.html.html_meta import read_meta
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "samples" / "regional-courier-budget.html"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from transforms.language import guess_language, language_code
+from transforms.fields.language import guess_language, language_code
 
 READABILITY = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "readability-dev"
 # Written for these tests: one news sentence per language, the same story in each.

@@ -20,7 +20,7 @@ from flows.ingest import PIPELINE_VERSION, IngestOptions, ingest
 from flows.retry import GONE_NOTE, retry_dead_letter
 from flows.status import collect_status
 from transforms.clean import clean_document
-from transforms.entities import ENTITY_TYPES
+from transforms.enrichment.entities import ENTITY_TYPES
 
 pytestmark = [pytest.mark.prefect, pytest.mark.elasticsearch, pytest.mark.slow]
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"

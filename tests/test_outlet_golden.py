@@ -16,9 +16,9 @@ import pytest
 from transforms.clean import clean_document
 from transforms.data_files import load, profiles
 from transforms.data_models import OutletsFile
-from transforms.html_boilerplate import classify_line
+from transforms.html.html_boilerplate import classify_line
 from transforms.record import Article
-from transforms.rules import LineRule, match_line, match_outlet_line
+from transforms.text.rules import LineRule, match_line, match_outlet_line
 
 GOLDEN = Path(__file__).parent / "outlet_golden"
 FIELDS = ("title", "standfirst", "authors", "byline_org", "dateline", "published_at")

@@ -6,7 +6,7 @@ import pytest
 
 from transforms.data_files import load, profiles
 from transforms.data_models import OutletEntry, OutletsFile
-from transforms.outlets import (
+from transforms.fields.outlets import (
     OutletSignals,
     by_credit,
     by_domain,
@@ -18,7 +18,7 @@ from transforms.outlets import (
     unlisted_outlet,
 )
 from transforms.record import Outlet
-from transforms.rules import outlet_line_rules
+from transforms.text.rules import outlet_line_rules
 
 REQUIRED = {
     "independent",

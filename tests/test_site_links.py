@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from transforms.clean import clean_document
-from transforms.site_links import site_of_links
+from transforms.text.site_links import site_of_links
 
 MENU = "\n".join(
     f"* [{section}](https://www.harbourgazette.com/{section.lower()})"

@@ -12,9 +12,9 @@ import pytest
 
 from tests.test_clean_seeds import lost_lines
 from transforms.clean import clean_document
-from transforms.front_matter import split_front_matter
-from transforms.inline_html import strip_inline_html
 from transforms.record import Article
+from transforms.text.front_matter import split_front_matter
+from transforms.text.inline_html import strip_inline_html
 
 BODY = [
     "Dock workers at the northern harbour stopped work on Thursday morning, saying the new "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from transforms.titles import Candidate, pick_headline, split_site_suffix
+from transforms.fields.titles import Candidate, pick_headline, split_site_suffix
 
 
 @pytest.mark.parametrize(

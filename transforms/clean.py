@@ -9,21 +9,26 @@ from collections.abc import Iterable
 from dataclasses import replace
 from urllib.parse import urlsplit, urlunsplit
 
-from transforms.boilerplate import remove_boilerplate, remove_outlet_lines
-from transforms.bylines import parse_byline
-from transforms.dates import Dateline, ParsedDate, parse_date_line, parse_iso, split_dateline
 from transforms.decode import decode_bytes, strip_controls
-from transforms.front_matter import FrontMatter, split_front_matter
-from transforms.header import read_header
-from transforms.inline_html import strip_inline_html
-from transforms.language import guess_language, language_code
-from transforms.lines import Unit, split_lines
-from transforms.markdown import looks_like_markdown, normalise_space
-from transforms.outlets import OutletSignals, domain_label, registrable_domain, resolve_outlet
+from transforms.fields.bylines import parse_byline
+from transforms.fields.dates import Dateline, ParsedDate, parse_date_line, parse_iso, split_dateline
+from transforms.fields.language import guess_language, language_code
+from transforms.fields.outlets import (
+    OutletSignals,
+    domain_label,
+    registrable_domain,
+    resolve_outlet,
+)
+from transforms.fields.titles import Candidate, pick_headline
 from transforms.record import Article, Paragraph, RecordWarning, Removal, WarningCode
-from transforms.site_links import site_of_links
-from transforms.structure import build_paragraphs
-from transforms.titles import Candidate, pick_headline
+from transforms.text.boilerplate import remove_boilerplate, remove_outlet_lines
+from transforms.text.front_matter import FrontMatter, split_front_matter
+from transforms.text.header import read_header
+from transforms.text.inline_html import strip_inline_html
+from transforms.text.lines import Unit, split_lines
+from transforms.text.markdown import looks_like_markdown, normalise_space
+from transforms.text.site_links import site_of_links
+from transforms.text.structure import build_paragraphs
 
 MAX_TEXT_CHARS = 2_000_000
 LANGUAGE_SAMPLE_PARAGRAPHS = 12
@@ -232,7 +237,7 @@ def _apply_front_matter(article: Article, front: FrontMatter) -> None:
 def _clean_html(text: str, article: Article) -> OutletSignals:
     """Clean an HTML page into ``article``; returns what the page says of its publisher."""
     # Imported here so that text and Markdown runs never pay for loading trafilatura.
-    from transforms.html_extract import extract_html
+    from transforms.html.html_extract import extract_html
 
     result = extract_html(text, url=article.url)
     meta = result.meta

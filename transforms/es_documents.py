@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from transforms.entities import ENTITY_TYPES
+from transforms.enrichment.entities import ENTITY_TYPES
 from transforms.record import Article, Outlet, Paragraph, RecordWarning, Removal
 
 # `timeline_at` is the date every document has: published_at, else the ingest time;

@@ -13,7 +13,7 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
-from transforms.dedup import (
+from transforms.enrichment.dedup import (
     DAY_PRECISE,
     LSH_MIN_SHARED_BANDS,
     STORY_MIN_SHARED_ENTITIES,

@@ -1,6 +1,7 @@
 """Data-driven rules for NER mentions: surface cleaning, junk, titles, credits and aliases.
 
-The vocabulary comes from ``data/entity_aliases.json`` and ``data/entity_rules.json``.
+The vocabulary comes from ``transforms/data/entity_aliases.json`` and
+``transforms/data/entity_rules.json``.
 """
 
 from __future__ import annotations

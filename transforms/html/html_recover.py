@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 from lxml.html import HtmlElement
 
-from transforms.html_boilerplate import element_text
+from transforms.html.html_boilerplate import element_text
 
 _WORD = re.compile(r"\w+")
 MAX_CONTAINER_DISTANCE = 3  # levels up to the ancestor shared by the parts of one split body

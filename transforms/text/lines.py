@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from transforms.bylines import is_by_word
-from transforms.dates import continues_a_day
-from transforms.markdown import normalise_space, parse_line
+from transforms.fields.bylines import is_by_word
+from transforms.fields.dates import continues_a_day
 from transforms.record import Removal
+from transforms.text.markdown import normalise_space, parse_line
 
 TERMINAL = (".", "!", "?", ":", ";", ",", '"', "”", "’", "'", ")", "…", "。", "！", "？", "」", "»")
 _LOWER_START = re.compile(r"^[a-z]")

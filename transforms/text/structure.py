@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from transforms.lines import TERMINAL, Unit
 from transforms.record import Paragraph, Removal
+from transforms.text.lines import TERMINAL, Unit
 
 _WORD = re.compile(r"[\w’'-]+")
 _QUOTES = "\"'‘’“”"

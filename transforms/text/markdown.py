@@ -8,7 +8,7 @@ from functools import cache
 
 from transforms.data_files import load
 from transforms.data_models import BoilerplateFile
-from transforms.dates import continues_a_day
+from transforms.fields.dates import continues_a_day
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
 # Span contents exclude their own delimiters, so a stray opener on a huge line only scans to

@@ -5,9 +5,9 @@ cheap prefilter: a line is looked at only when it is short and holds a four-digi
 numeric date, and only the runs of date-like words in it (day, month name, year, time, zone,
 joining words such as "de", "à", "um", "om") are handed to dateparser, in the languages that own
 the month word. Month and weekday names come from dateparser's own language data;
-``data/dates.json`` adds the default languages, the joining words, published/updated labels and
-a time-zone table (dateparser reads "IST" as Israel and knows no "ET"/"PT", so zones are applied
-here).
+``transforms/data/dates.json`` adds the default languages, the joining words,
+published/updated labels and a time-zone table (dateparser reads "IST" as Israel and knows no
+"ET"/"PT", so zones are applied here).
 
 Rules: relative stamps ("3 hours ago", "vor 2 Stunden", "Yesterday") never give a date, a
 published stamp wins over an updated one, a date later than ``not_after`` plus one day is

@@ -2,10 +2,11 @@
 
 py3langid ships its model inside the package (no download); of the detectors measured it was
 as accurate as the best on titles and the fastest by far (``bench/language_detectors.py``). It
-is restricted to the languages of ``data/languages.json``: dialects and minor regional languages
-mostly won by mistake on titles. Cost: the model is loaded once per process (about 1 s, 100 MB);
-a call then takes about 90 µs of CPU on a title and 1.2 ms on a body (only the first
-``SAMPLE_CHARS`` characters are read; reading 20,000 was 4x slower and no more accurate).
+is restricted to the languages of ``transforms/data/languages.json``: dialects and minor
+regional languages mostly won by mistake on titles. Cost: the model is loaded once per process
+(about 1 s, 100 MB); a call then takes about 90 µs of CPU on a title and 1.2 ms on a body (only
+the first ``SAMPLE_CHARS`` characters are read; reading 20,000 was 4x slower and no more
+accurate).
 """
 
 from __future__ import annotations

@@ -1,14 +1,15 @@
 """The enrich stage: an Article with its entity facets, MinHash signature and LSH band keys.
 
 Pure: the raw NER mentions (flows.ner) in, a new Article out. Grouping
-(``transforms.dedup.assign_groups``), the candidate search (flows.es.candidates) and the
-Elasticsearch documents (``transforms.es_documents``) read what it sets; none computes it again.
+(``transforms.enrichment.dedup.assign_groups``), the candidate search (flows.es.candidates)
+and the Elasticsearch documents (``transforms.es_documents``) read what it sets; none computes
+it again.
 """
 
 from __future__ import annotations
 
-from transforms.dedup import with_signature
-from transforms.entities import RawMention, with_entities
+from transforms.enrichment.dedup import with_signature
+from transforms.enrichment.entities import RawMention, with_entities
 from transforms.record import Article
 
 

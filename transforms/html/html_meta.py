@@ -11,12 +11,12 @@ from htmldate import find_date
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
-from transforms.dates import parse_iso
+from transforms.fields.dates import parse_iso
+from transforms.fields.outlets import domain_label, registrable_domain
+from transforms.fields.titles import Candidate, pick_headline, split_site_suffix
 from transforms.folding import match_key
-from transforms.markdown import normalise_space
-from transforms.outlets import domain_label, registrable_domain
 from transforms.record import Precision
-from transforms.titles import Candidate, pick_headline, split_site_suffix
+from transforms.text.markdown import normalise_space
 
 LOG = logging.getLogger(__name__)
 

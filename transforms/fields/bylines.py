@@ -1,14 +1,14 @@
 """Bylines: raw credit lines into person names, an organisation credit and a location.
 
-The vocabulary is data (``data/bylines.json``), keyed by ISO 639-1 code: "by" prefixes (by,
-von, par, por, di, door, av, af, przez, ...), author labels ("Texte :", "Tekst:", "作者："),
-photo/editing labels (dropped), co-credit markers (with, mit Material von, avec, con), joiners
-(and, und, et, y, e, en, og, och, i, &, commas), place prepositions, roles and titles in each
-language, news agencies and staff or house credits (both go to ``org``, never to ``authors``).
-A ``language`` narrows the vocabulary to that language plus English; without one, all of it
-applies. URLs, e-mail addresses, handles and anything from the first digit run on (glued dates
-and counters) are cut off; an outlet's own names and domains (``outlet_names``) and bare domain
-names are never authors.
+The vocabulary is data (``transforms/data/bylines.json``), keyed by ISO 639-1 code: "by"
+prefixes (by, von, par, por, di, door, av, af, przez, ...), author labels ("Texte :", "Tekst:",
+"作者："), photo/editing labels (dropped), co-credit markers (with, mit Material von, avec, con),
+joiners (and, und, et, y, e, en, og, och, i, &, commas), place prepositions, roles and titles
+in each language, news agencies and staff or house credits (both go to ``org``, never to
+``authors``). A ``language`` narrows the vocabulary to that language plus English; without one,
+all of it applies. URLs, e-mail addresses, handles and anything from the first digit run on
+(glued dates and counters) are cut off; an outlet's own names and domains (``outlet_names``)
+and bare domain names are never authors.
 
 Libraries: nameparser title-cases names typed in capitals (Mc, Mac, O', particles) and supplies
 the titles ("Dr.", "Prof.") and degree suffixes ("MA", "PhD", "MD") stripped around a name
@@ -33,8 +33,8 @@ from nameparser.config import CONSTANTS
 
 from transforms.data_files import compile_pattern, load
 from transforms.data_models import BylinesFile
-from transforms.dates import stamp_start
-from transforms.markdown import strip_inline
+from transforms.fields.dates import stamp_start
+from transforms.text.markdown import strip_inline
 
 _CJK = "\u1100-\u11ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 _CJK_NAME = re.compile(rf"[{_CJK}·・ ]+")

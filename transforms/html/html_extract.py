@@ -15,11 +15,11 @@ from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
-from transforms.html_boilerplate import classify_line, page_blocks
-from transforms.html_meta import PageMeta, read_meta
-from transforms.html_recover import key, split_body_paragraphs
-from transforms.markdown import normalise_space
+from transforms.html.html_boilerplate import classify_line, page_blocks
+from transforms.html.html_meta import PageMeta, read_meta
+from transforms.html.html_recover import key, split_body_paragraphs
 from transforms.record import Paragraph, RecordWarning, Removal, WarningCode
+from transforms.text.markdown import normalise_space
 
 LOG = logging.getLogger(__name__)
 

@@ -11,15 +11,15 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from transforms.bylines import is_by_word, looks_like_byline, opens_with_by_word
-from transforms.dates import (
+from transforms.fields.bylines import is_by_word, looks_like_byline, opens_with_by_word
+from transforms.fields.dates import (
     ParsedDate,
     find_date_in_line,
     is_relative_stamp,
     parse_date_line,
     without_reading_time,
 )
-from transforms.lines import Unit, word_count
+from transforms.text.lines import Unit, word_count
 
 META_MAX_WORDS = 30
 AUTHOR_LINE_MAX_WORDS = 60  # "By <linked name>, a reporter who covers ..." is still a byline

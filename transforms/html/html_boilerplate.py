@@ -14,7 +14,7 @@ from lxml.html import HtmlElement
 from transforms.data_files import load
 from transforms.data_models import HtmlRulesFile
 from transforms.record import Removal
-from transforms.rules import LineRule
+from transforms.text.rules import LineRule
 
 _TOKEN_SPLIT = re.compile(r"[\s_-]+")
 _SKIP_TEXT = frozenset({"script", "style", "noscript", "template", "svg", "button", "select"})

@@ -31,7 +31,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from typing import Any
 
-from transforms.entity_rules import (
+from transforms.enrichment.entity_rules import (
     alias_key,
     clean_mention,
     credit_start,

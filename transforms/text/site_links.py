@@ -15,8 +15,8 @@ from functools import cache
 
 from transforms.data_files import load
 from transforms.data_models import OutletsFile
+from transforms.fields.outlets import domain_label, registrable_domain
 from transforms.folding import match_key
-from transforms.outlets import domain_label, registrable_domain
 
 _URL = re.compile(r"https?://[^\s)\]\"'<>]+", re.IGNORECASE)
 _IMAGE = re.compile(r"!\[[^\]]*\]\((\S+?)[\s)]")

@@ -9,19 +9,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from transforms.dates import ParsedDate, parse_date_line, trailing_stamp, without_reading_time
-from transforms.lines import Unit, word_count
-from transforms.meta_lines import (
+from transforms.fields.dates import (
+    ParsedDate,
+    parse_date_line,
+    trailing_stamp,
+    without_reading_time,
+)
+from transforms.fields.outlets import by_masthead
+from transforms.record import Removal
+from transforms.text.lines import Unit, word_count
+from transforms.text.meta_lines import (
     META_MAX_WORDS,
     is_meta_line,
     name_beside_date,
     read_meta,
     says_meta,
 )
-from transforms.outlets import by_masthead
-from transforms.page_region import is_headline, is_prose, locate_article
-from transforms.record import Removal
-from transforms.rules import match_line
+from transforms.text.page_region import is_headline, is_prose, locate_article
+from transforms.text.rules import match_line
 
 MASTHEAD_SPAN = 2
 STANDFIRST_MIN_WORDS = 5

@@ -1,4 +1,4 @@
-"""Outlet resolution from explicit signals against the registry in ``data/outlets.json``.
+"""Outlet resolution from explicit signals against the registry, ``transforms/data/outlets.json``.
 
 An outlet missing from the registry is named from the page's own site name and registrable
 domain (``Outlet("example_de", "Example", "example.de")``) rather than left empty.

@@ -27,13 +27,13 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from transforms.bylines import looks_like_byline, opens_with_by_word
-from transforms.dates import find_date_in_line, is_stamp, parse_date_line
-from transforms.lead_overlap import lead_share, lead_tokens
-from transforms.lines import TERMINAL, Unit, word_count
-from transforms.meta_lines import META_MAX_WORDS, is_meta_line
-from transforms.outlets import by_masthead
-from transforms.rules import match_block_start, match_line
+from transforms.fields.bylines import looks_like_byline, opens_with_by_word
+from transforms.fields.dates import find_date_in_line, is_stamp, parse_date_line
+from transforms.fields.outlets import by_masthead
+from transforms.text.lead_overlap import lead_share, lead_tokens
+from transforms.text.lines import TERMINAL, Unit, word_count
+from transforms.text.meta_lines import META_MAX_WORDS, is_meta_line
+from transforms.text.rules import match_block_start, match_line
 
 PROSE_MIN_WORDS = 12
 PROSE_LONG_WORDS = 30

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from transforms.lines import TERMINAL, Unit
 from transforms.record import Paragraph, Removal
-from transforms.rules import BlockRule, match_block_start, match_line, match_outlet_line
+from transforms.text.lines import TERMINAL, Unit
+from transforms.text.rules import BlockRule, match_block_start, match_line, match_outlet_line
 
 BODY_MIN_WORDS = 20
 BLOCK_HEAD_MAX_WORDS = 10

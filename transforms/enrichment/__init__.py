@@ -1,0 +1,1 @@
+"""The enrich stage after cleaning: canonical entities, MinHash signatures and story groups."""

@@ -1,0 +1,1 @@
+"""Field normalisers shared by both paths: bylines, dates, titles, outlets and language."""

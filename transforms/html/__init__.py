@@ -1,0 +1,1 @@
+"""The HTML path of cleaning: main text, page metadata and HTML boilerplate."""

@@ -1,0 +1,1 @@
+"""The text and Markdown path of cleaning: lines, header, boilerplate and paragraphs."""
