@@ -3,11 +3,10 @@
 One raw file becomes one Article (transforms.clean), and each later stage gives a new Article
 rather than changing the one it got: enrich (flows.ner finds the mentions,
 transforms.enrichment.enrich sets canonical entities, a MinHash signature and its LSH band
-keys), then dedup
-(transforms.enrichment.dedup.assign_groups) groups it with earlier articles found in Elasticsearch
-(flows.es.candidates); the grouped article is bulk-indexed with its paragraphs (flows.es.bulk).
-Tasks work on batches of files; CPU-heavy preparation runs on the task runner while indexing
-proceeds in submission order, so story ids are deterministic.
+keys), then dedup (transforms.enrichment.dedup.assign_groups) groups it with earlier articles
+found in Elasticsearch (flows.es.candidates); the grouped article is bulk-indexed with its
+paragraphs (flows.es.bulk). Tasks work on batches of files; CPU-heavy preparation runs on the
+task runner while indexing proceeds in submission order, so story ids are deterministic.
 """
 
 from __future__ import annotations
@@ -66,7 +65,7 @@ from transforms.enrichment.dedup import assign_groups
 from transforms.enrichment.enrich import enrich
 from transforms.record import UNUSABLE_INPUT, Article
 
-PIPELINE_VERSION = "2"  # bump when cleaning or enrichment changes what documents contain
+PIPELINE_VERSION = "3"  # bump when cleaning or enrichment changes what documents contain
 
 
 class IngestOptions(BaseModel):
