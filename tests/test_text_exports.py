@@ -607,3 +607,42 @@ def test_code_over_the_body_is_never_the_headline_however_many_words_it_shares()
     lines = ["Council approves library budget and expansion plans", code]
     text = "\n\n".join([*lines, *BODY])
     assert _clean(text, "code.txt").title != code
+
+
+def test_a_plain_text_headline_wrapped_beside_overflowing_words_is_whole() -> None:
+    headline = f"{TITLE} while Northport ships wait at anchor"
+    lines = textwrap.wrap(headline, 76)
+    assert lines[1].startswith("Northport")  # the exporter cut it before a capital
+    slug = "/archive/" + "-".join(TITLE.lower().split()) + "-and-the-ships-left-at-anchor"
+    assert 100 < len(slug) < 120  # a word longer than the width overflows it (lynx -dump)
+    indent = {"initial_indent": "   ", "subsequent_indent": "   "}
+    body = ["\n".join(textwrap.wrap(paragraph, 76, **indent)) for paragraph in BODY * 3]
+    text = "\n".join(
+        [
+            *lines,
+            "",
+            "   7 March 2024 at 8:00 am Updated 8 March 2024 at 3:33 pm",  # "Cranes" fits: no wrap
+            "   Cranes stand idle at the northern harbour on Thursday. (Photo: Tom Muster)",
+            "",
+            "\n\n".join(body),
+            "",
+            f"   {slug}",
+        ]
+    )
+    article = _clean(text, "lynx.txt")
+    assert article.title == headline
+    assert article.published_at == "2024-03-07T08:00:00+00:00"
+
+
+def test_a_credit_among_menu_labels_does_not_anchor_the_headline() -> None:
+    menu = ["Order back issues of the paper", "FAQ", "Newsroom", "Contact", ""]
+    header = [TITLE, "", "By Jana Beispiel, 7 March 2024", ""]
+    article = _clean("\n".join([*menu, *header, *BODY]), "menu.txt")
+    assert article.title == TITLE
+    assert article.authors == ["Jana Beispiel"]
+
+
+def test_a_form_control_line_is_never_the_headline() -> None:
+    form = "Get the harbour newsletter ____________________ (BUTTON) Sign up"
+    text = "\n".join([form, "By Jana Beispiel, 7 March 2024", "", *BODY])
+    assert _clean(text, "form.txt").title != form

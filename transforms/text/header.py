@@ -25,7 +25,7 @@ from transforms.text.meta_lines import (
     read_meta,
     says_meta,
 )
-from transforms.text.page_region import is_headline, is_prose, locate_article
+from transforms.text.page_region import in_menu, is_headline, is_prose, locate_article
 from transforms.text.rules import match_line
 
 MASTHEAD_SPAN = 2
@@ -147,7 +147,7 @@ def read_header(units: list[Unit], *, markdown: bool) -> tuple[Header, list[Unit
         return header, units[start:], len(units)
     # A byline or date line may sit above the headline (author boxes over the title).
     for i, unit in enumerate(units[: region.start]):
-        above = region.start - i <= ABOVE_TITLE
+        above = region.start - i <= ABOVE_TITLE and not in_menu(units, i)
         if not (above and unit.words <= META_MAX_WORDS and is_meta_line(unit)):
             header.removed.append(Removal(_chrome_kind(unit, i, header), unit.text))
         elif not _take_meta_line(unit, header):

@@ -99,6 +99,7 @@ WRAP_MIN_WIDTH = 60
 WRAP_MAX_WIDTH = 120
 WRAP_MARGIN = 25  # a line this close to the wrap width was cut by the exporter
 WRAP_MIN_SHARE = 0.3
+WRAP_OUTLIER_SHARE = 0.05  # long words and unbroken strings that overflow the wrap width
 _UNBREAKABLE = re.compile(r"\]\(|https?:|<\w")
 SETEXT_MAX_CHARS = 200  # a longer paragraph above "----" is text over a rule, not a heading
 LINK_TEXT_MAX = 200  # an unclosed "[" further back is a stray bracket, not a cut link
@@ -107,17 +108,24 @@ LINK_TEXT_MAX = 200  # an unclosed "[" further back is a stray bracket, not a cu
 def _wrap_width(lines: list[str]) -> int | None:
     """The column an exporter wrapped the text at (html2text 78, lynx 79), or None.
 
-    Lines with a link, URL or tag (exporters do not break those) and lines longer than
-    ``WRAP_MAX_WIDTH`` are ignored; the text is wrapped when a good share of its long lines
-    end close to the longest of the others.
+    Lines with a link, URL or tag (exporters do not break those) and lines that start a block
+    (html2text leaves list items whole) are ignored. The width is
+    the length that all but ``WRAP_OUTLIER_SHARE`` of the other long lines keep within (a
+    word longer than the margin overflows it), and the text is wrapped when that width is
+    at most ``WRAP_MAX_WIDTH`` and a good share of the long lines end close to it. Text whose
+    paragraphs are one line each has many lines past any such width.
     """
-    prose = (line.rstrip() for line in lines if not _UNBREAKABLE.search(line))
-    long = [len(line) for line in prose if 40 < len(line) <= WRAP_MAX_WIDTH]
+    prose = (
+        line.rstrip()
+        for line in lines
+        if not (_UNBREAKABLE.search(line) or _BLOCK_START.match(line))
+    )
+    long = sorted(len(line) for line in prose if len(line) > 40)
     if len(long) < 10:
         return None
-    width = max(long)
-    near = sum(1 for n in long if n >= width - WRAP_MARGIN)
-    wrapped = width >= WRAP_MIN_WIDTH and near >= WRAP_MIN_SHARE * len(long)
+    width = long[int((1 - WRAP_OUTLIER_SHARE) * (len(long) - 1))]
+    near = sum(1 for n in long if width - WRAP_MARGIN <= n <= width)
+    wrapped = WRAP_MIN_WIDTH <= width <= WRAP_MAX_WIDTH and near >= WRAP_MIN_SHARE * len(long)
     return width if wrapped else None
 
 
@@ -146,6 +154,7 @@ def logical_lines(text: str, *, markdown: bool) -> list[str]:
             and stripped
             and previous.strip()
             and len(previous.rstrip()) >= width - WRAP_MARGIN
+            and len(previous.rstrip()) + 1 + len(stripped.split()[0]) > width
             and not previous.endswith("  ")
             and not _BLOCK_START.match(line)
         ) or (markdown and stripped and out and _inside_link(out[-1]))

@@ -32,7 +32,7 @@ from transforms.fields.dates import find_date_in_line, is_stamp, parse_date_line
 from transforms.fields.outlets import by_masthead
 from transforms.text.lead_overlap import lead_share, lead_tokens
 from transforms.text.lines import TERMINAL, Unit, word_count
-from transforms.text.meta_lines import META_MAX_WORDS, is_meta_line
+from transforms.text.meta_lines import META_MAX_WORDS, is_meta_line, read_meta
 from transforms.text.rules import match_block_start, match_line
 
 PROSE_MIN_WORDS = 12
@@ -69,7 +69,7 @@ LEAD_KEEP_SHARE = 0.25  # a headline sharing this much with the lead stays
 LEAD_SWITCH_SHARE = 0.6  # a line above the body sharing this much may replace it
 LEAD_MARGIN = 0.2
 LEAD_MIN_SHARED = 2  # content words it must share at least
-_CODE_MARKS = re.compile(r"[{}=;]|\w_\w|\(BUTTON\)|\($")  # code and form controls, no headlines
+_CODE_MARKS = re.compile(r"[{}=;]|\w_\w|_{4}|\(BUTTON\)|\($")  # code and form controls
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +140,7 @@ def is_headline(unit: Unit) -> bool:
         or (unit.words > TWO_SENTENCE_WORDS and _SENTENCE_BREAK.search(text) is not None)
         or is_stamp(text)
         or _URL_IN_TEXT.search(text) is not None
+        or _CODE_MARKS.search(text) is not None
         or is_meta_line(unit)
         or _mostly_date(text)
     )
@@ -216,7 +217,7 @@ def _meta_anchored(units: list[Unit], lo: int, body: int) -> int | None:
     """The headline standing just above a byline or date line of the header (a standfirst or
     a kicker may sit between; share buttons and images do not count)."""
     for k in range(lo, min(len(units), body + META_BELOW_BODY)):
-        if units[k].words > META_MAX_WORDS or not is_meta_line(units[k]):
+        if units[k].words > META_MAX_WORDS or not is_meta_line(units[k]) or in_menu(units, k):
             continue
         others = 0
         for j in range(k - 1, lo - 1, -1):
@@ -229,6 +230,19 @@ def _meta_anchored(units: list[Unit], lo: int, body: int) -> int | None:
             if others > ANCHOR_SKIP:
                 break
     return None
+
+
+def in_menu(units: list[Unit], k: int) -> bool:
+    """A bare credit between two short labels ("FAQ", "La rédaction", "Contact"): a menu
+    item, not a byline (a "by" word, an author link or a date says otherwise)."""
+    unit = units[k]
+    signed = unit.authors or opens_with_by_word(unit.text) or read_meta(unit).date
+    if unit.words > SHORT_WORDS or signed:
+        return False
+    beside = [units[j] for j in (k - 1, k + 1) if 0 <= j < len(units)]
+    return len(beside) == 2 and all(
+        0 < other.words <= SHORT_WORDS and not is_meta_line(other) for other in beside
+    )
 
 
 def _repeated_above(units: list[Unit], j: int, lo: int) -> int:
