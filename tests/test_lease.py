@@ -23,7 +23,7 @@ import pytest
 from elasticsearch import Elasticsearch
 from prefect.client.schemas.objects import ConcurrencyLimitStrategy
 
-from flows.cli.main import LEASE_HELD_EXIT
+from flows.cli.errors import LEASE_HELD_EXIT
 from flows.config import Settings
 from flows.deployments import runner_deployments
 from flows.es.indices import aliases, indices_behind
