@@ -42,7 +42,7 @@ from flows.es.dead_letter import DeadLetter
 from flows.es.indices import IndexPair, aliases, open_indices
 from flows.es.lease import writer_lease
 from flows.es.run_log import record_flow_run
-from flows.ner import find_mentions, load_ner
+from flows.ner import enrich_each
 from flows.preflight import preflight
 from flows.prepare import clean_raw
 from flows.report import RunAbortedError, RunReport
@@ -62,7 +62,6 @@ from flows.sources import (
 )
 from transforms.clean import document_id
 from transforms.enrichment.dedup import assign_groups
-from transforms.enrichment.enrich import enrich
 from transforms.record import UNUSABLE_INPUT, Article
 
 PIPELINE_VERSION = "3"  # bump when cleaning or enrichment changes what documents contain
@@ -162,19 +161,12 @@ def _reason(exc: Exception) -> str:
 def _enrich(articles: list[Article], models: Mapping[str, str], report: RunReport) -> list[Article]:
     """Each article through the enrich stage (entities, MinHash, LSH band keys); one that breaks
     NER fails alone (stage `ner`)."""
-    for model in set(models.values()):
-        load_ner(model)  # a missing model is the run's problem, not each file's: let it raise
-    try:
-        mentions: list | None = find_mentions(articles, models=models)
-    except Exception:  # one text broke the batch: find it by running each article alone
-        mentions = None
     enriched = []
-    for position, article in enumerate(articles):
-        try:
-            found = mentions[position] if mentions else find_mentions([article], models=models)[0]
-            enriched.append(enrich(article, found))
-        except Exception as exc:
-            _fail(report, article.source, "ner", _reason(exc))
+    for article, result in zip(articles, enrich_each(articles, models), strict=True):
+        if isinstance(result, Exception):
+            _fail(report, article.source, "ner", _reason(result))
+        else:
+            enriched.append(result)
     return enriched
 
 

@@ -29,6 +29,7 @@ import spacy
 from spacy.language import Language
 from thinc.api import NumpyOps
 
+from transforms.enrichment.enrich import enrich
 from transforms.enrichment.entities import RawMention, entity_sources
 from transforms.record import Article, RecordWarning, WarningCode
 
@@ -234,3 +235,27 @@ def find_mentions(
         [list(found[model].get(text, ())) if model else [] for text in texts]
         for texts, model in zip(sources, chosen, strict=True)
     ]
+
+
+def enrich_each(
+    articles: Sequence[Article], models: Mapping[str, str]
+) -> list[Article | Exception]:
+    """Each article through the enrich stage with its mentions, in order, or the exception that
+    broke it. The models load first (a missing one is the caller's problem: it raises); the
+    batch goes through NER once, and only when that breaks is each article run alone, to find
+    the one that does."""
+    for model in set(models.values()):
+        load_ner(model)
+    try:
+        batch: list | None = find_mentions(articles, models=models)
+    except Exception:
+        log.debug("NER failed on a batch; retrying one article at a time", exc_info=True)
+        batch = None
+    results: list[Article | Exception] = []
+    for position, article in enumerate(articles):
+        try:
+            found = batch[position] if batch else find_mentions([article], models=models)[0]
+            results.append(enrich(article, found))
+        except Exception as exc:
+            results.append(exc)
+    return results

@@ -19,7 +19,6 @@ from typing import Any
 from flows.sources import RawFile, SourceFile, printable, read_file
 from transforms.clean import clean_document
 from transforms.enrichment.dedup import with_signature
-from transforms.enrichment.enrich import enrich
 from transforms.record import Article, RecordWarning, WarningCode
 
 log = logging.getLogger(__name__)
@@ -44,23 +43,14 @@ def clean_raw(raw: RawFile, max_bytes: int) -> Article:
 def enrich_articles(articles: list[Article], models: Mapping[str, str]) -> list[Article]:
     """The articles through the enrich stage (entity facets, MinHash, band keys), in order, as
     the ingest's gives them; one that breaks the model gets a warning instead of entities."""
-    from flows.ner import find_mentions, load_ner  # spaCy loads only when enriching
+    from flows.ner import enrich_each  # spaCy loads only when enriching
 
-    for model in set(models.values()):
-        load_ner(model)  # a missing model is the command's problem: let it raise
-    try:
-        found = find_mentions(articles, models=models)
-    except Exception:  # one text broke the batch: run each article alone to find it
-        log.debug("NER failed on a batch; retrying one article at a time", exc_info=True)
-        found = None
     enriched = []
-    for position, article in enumerate(articles):
-        try:
-            mentions = found[position] if found else find_mentions([article], models=models)[0]
-            enriched.append(enrich(article, mentions))
-        except Exception as exc:
-            failed = RecordWarning(WarningCode.NER_FAILED, f"{type(exc).__name__}: {exc}")
-            enriched.append(with_signature(replace(article, warnings=[*article.warnings, failed])))
+    for article, result in zip(articles, enrich_each(articles, models), strict=True):
+        if isinstance(result, Exception):
+            failed = RecordWarning(WarningCode.NER_FAILED, f"{type(result).__name__}: {result}")
+            result = with_signature(replace(article, warnings=[*article.warnings, failed]))
+        enriched.append(result)
     return enriched
 
 

@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 
 from flows import ner
+from flows.prepare import enrich_articles
 from tests.enriched_seeds import enriched_seeds
 from transforms.enrichment.entities import ENTITY_TYPES, RawMention, entity_sources, with_entities
 from transforms.enrichment.entity_rules import clean_mention, lookup_alias
-from transforms.record import Article, Paragraph, Removal
+from transforms.record import Article, Paragraph, Removal, WarningCode
 
 EXPECTED = {
     "person": [
@@ -428,3 +429,19 @@ def test_the_model_of_a_language_comes_from_the_mapping() -> None:
     assert any(m.text == "Berlin" for found in mentions for m in found)
     assert german.warnings == []
     assert ner.ner_model(_article(["x"]), {"de": "de_core_news_sm"}) == ner.DEFAULT_MODEL
+
+
+def test_an_article_that_breaks_ner_fails_alone_and_the_batch_keeps_its_order() -> None:
+    first = _article(["Olaf Scholz met Emmanuel Macron in Berlin on Tuesday."], title="Talks")
+    broken = _article(["A paragraph the model cannot read."], title="Broken")
+    broken.paragraphs[0].text = b"not text"  # type: ignore[assignment]  # spaCy raises on bytes
+    last = _article(["Angela Merkel spoke in Paris on Friday."], title="Speech")
+    results = ner.enrich_each([first, broken, last], ner.DEFAULT_MODELS)
+    assert isinstance(results[1], Exception)
+    done = [r for r in results if isinstance(r, Article)]
+    assert [a.title for a in done] == ["Talks", "Speech"]
+    assert "Berlin" in done[0].entities["place"] and "Paris" in done[1].entities["place"]
+
+    kept = enrich_articles([first, broken, last], ner.DEFAULT_MODELS)
+    assert [a.title for a in kept] == ["Talks", "Broken", "Speech"]
+    assert [w.code for w in kept[1].warnings] == [WarningCode.NER_FAILED]
