@@ -609,7 +609,7 @@ def parse_date_line(
         return None
     found, tokens = scanned
     spans = [(f.start, f.end) for f in found]
-    outside = [t for t in tokens if not any(s <= t.start and t.end <= e for s, e in spans)]
+    outside = [t for t in tokens if not _within(_core_span(t.text, t.start), spans)]
     rest = _labels().sub(" ", " ".join(t.text for t in outside))
     for word in rest.split():
         core = word.strip(_EDGE + "|·•–—-.")
@@ -617,6 +617,17 @@ def parse_date_line(
             return None
     best = _best(found)
     return best.date if best else None
+
+
+def _within(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    return any(lo <= span[0] and span[1] <= hi for lo, hi in spans)
+
+
+def _core_span(text: str, start: int) -> tuple[int, int]:
+    """Where a token's text stands without the brackets and commas around it: "2024)" and
+    "2024," end a date printed before a bracket or a comma."""
+    lead = len(text) - len(text.lstrip(_EDGE))
+    return start + lead, start + len(text.rstrip(_EDGE))
 
 
 def parse_iso(value: str) -> ParsedDate | None:
