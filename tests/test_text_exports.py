@@ -646,3 +646,38 @@ def test_a_form_control_line_is_never_the_headline() -> None:
     form = "Get the harbour newsletter ____________________ (BUTTON) Sign up"
     text = "\n".join([form, "By Jana Beispiel, 7 March 2024", "", *BODY])
     assert _clean(text, "form.txt").title != form
+
+
+@pytest.mark.parametrize(
+    ("byline", "authors"),
+    [
+        ("By Jana Beispiel and [Tom Muster](/author/tom-muster)", ["Jana Beispiel", "Tom Muster"]),
+        ("By [Tom Muster](/author/tom-muster), Senior Reporter, Harbour Desk", ["Tom Muster"]),
+        ("by [Tom Muster](/profile/tom-muster) (text) and Jana Beispiel (photos)", ["Tom Muster"]),
+    ],
+)
+def test_a_name_beside_a_linked_author_counts_only_in_a_line_of_names(
+    byline: str, authors: list[str]
+) -> None:
+    text = f"# {TITLE}\n\n{byline}\n\n" + "\n\n".join(BODY)
+    assert _clean(text, "linked.md").authors == authors
+
+
+def test_a_signed_byline_displaces_a_bare_credit_over_it() -> None:
+    header = [
+        "Harbour Post |",
+        "7 March 2024",
+        "Par [Jana Beispiel](/journaliste/jana-beispiel)",
+    ]
+    text = f"# {TITLE}\n\n" + "\n".join(header) + "\n\n" + "\n\n".join(BODY)
+    article = _clean(text, "credit.md")
+    assert article.authors == ["Jana Beispiel"]
+    assert ("credit", "Harbour Post |") in [(r.kind, r.text) for r in article.removed]
+    assert lost_lines(text, article) == []
+
+
+def test_an_account_link_under_a_users_path_is_no_author() -> None:
+    menu = "* [Forgot password?](/users/password/new)\n* [Get an invitation](/invite)\n\n"
+    text = menu + f"# {TITLE}\n\n" + "\n\n".join(BODY)
+    article = _clean(text, "account.md")
+    assert article.authors == [] and article.byline is None

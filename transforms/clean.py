@@ -10,7 +10,7 @@ from dataclasses import replace
 from urllib.parse import urlsplit, urlunsplit
 
 from transforms.decode import decode_bytes, strip_controls
-from transforms.fields.bylines import parse_byline
+from transforms.fields.bylines import names_only, parse_byline
 from transforms.fields.dates import Dateline, ParsedDate, parse_date_line, parse_iso, split_dateline
 from transforms.fields.language import guess_language, language_code
 from transforms.fields.outlets import (
@@ -200,9 +200,14 @@ def _clean_lines(text: str, article: Article, *, markdown: bool) -> OutletSignal
     headline = pick_headline(candidates, site_names)
     article.title = headline.text
     if not article.authors and not article.byline_org and header.byline:
-        # Names linked to author pages are the authors, whatever words surround them.
-        credit = ", ".join(header.author_links) or header.byline
-        _apply_byline(article, credit, [*site_names, headline.site])
+        # Names linked to author pages are the authors, whatever words surround them, unless
+        # the line names them among others ("By Jane Roe and [John Doe](/author/john-doe)").
+        outlets = [*site_names, headline.site]
+        _apply_byline(article, header.byline, outlets)
+        named = {name.casefold() for name in article.authors}
+        links = {link.casefold() for link in header.author_links}
+        if links and not (links <= named and names_only(header.byline, article.authors)):
+            _apply_byline(article, ", ".join(header.author_links), outlets)
         article.byline = normalise_space(header.byline)
     _set_date(article, header.date, "date_line")
     footer = next(

@@ -619,6 +619,20 @@ def opens_with_by_word(text: str) -> bool:
     return _vocabulary(None).by.match(text.lstrip(_LEADING_MARKS)) is not None
 
 
+def names_only(raw: str, names: Iterable[str]) -> bool:
+    """True when ``raw`` holds nothing but a by-word, ``names`` and the joiners between them
+    ("By Jane Roe and John Doe"); a role, a bracket or any other word says more than names."""
+    vocab = _vocabulary(None)
+    rest = raw.lstrip(_LEADING_MARKS).casefold()
+    found = vocab.by.match(rest)
+    rest = rest[found.end() :] if found else rest
+    for name in sorted(names, key=len, reverse=True):
+        rest = rest.replace(name.casefold(), " ")
+    return all(
+        word in vocab.joiner_words or word == "&" for word in re.split(r"[\s,;]+", rest) if word
+    )
+
+
 def is_by_word(text: str) -> bool:
     """A line holding only a by-word or a byline label ("By", "Von", "Texto:")."""
     if len(text) > BY_WORD_MAX_CHARS:

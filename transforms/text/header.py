@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from transforms.fields.bylines import opens_with_by_word
 from transforms.fields.dates import (
     ParsedDate,
     parse_date_line,
@@ -50,6 +51,7 @@ class Header:
     date: ParsedDate | None = None
     masthead: str | None = None
     author_links: list[str] = field(default_factory=list)  # names linked to author pages
+    byline_line: str | None = None  # the line the byline was read from
     removed: list[Removal] = field(default_factory=list)
 
 
@@ -62,15 +64,30 @@ def _chrome_kind(unit: Unit, index: int, header: Header) -> str:
 
 
 def _take_meta_line(unit: Unit, header: Header) -> bool:
-    """Take a byline, a date line or a line holding both into the header; False for others."""
+    """Take a byline, a date line or a line holding both into the header; False for others.
+
+    A signed byline ("Par [Jane Roe](/journaliste/jane-roe)") displaces a bare credit taken
+    before it ("Le Monde |"), which is audited as a ``credit``."""
     meta = read_meta(unit)
     took = False
-    if meta.byline is not None and header.byline is None:
-        header.byline, took = meta.byline, True
+    if meta.byline is not None and (header.byline is None or _displaces(unit, header)):
+        if header.byline_line is not None and header.byline_line != header.date_line:
+            header.removed.append(Removal("credit", header.byline_line))
+        header.byline, header.byline_line, took = meta.byline, unit.text, True
         header.author_links = list(unit.authors)
     if meta.date is not None and header.date is None:
         header.date_line, header.date, took = unit.text, meta.date, True
     return took
+
+
+def _signed(text: str, links: bool) -> bool:
+    return links or opens_with_by_word(text)
+
+
+def _displaces(unit: Unit, header: Header) -> bool:
+    """A signed byline line (a "by" word or an author link) over a bare credit taken before."""
+    taken = _signed(header.byline_line or "", bool(header.author_links))
+    return not taken and _signed(unit.text, bool(unit.authors))
 
 
 def _reading_time_only(unit: Unit) -> bool:
@@ -93,7 +110,7 @@ def _read_between(units: list[Unit], lo: int, hi: int, header: Header) -> list[U
         elif _take_meta_line(unit, header):
             continue
         elif header.byline is None and name_beside_date(units, k):
-            header.byline = unit.text
+            header.byline = header.byline_line = unit.text
         elif header.title is not None and unit.text == header.title:
             header.removed.append(Removal("title_repeat", unit.text))
         elif (

@@ -117,11 +117,14 @@ def parse_line(line: str) -> MarkdownLine:
 @cache
 def _author_target() -> re.Pattern[str]:
     """Link targets of one author's page ("/author/jane-roe", "/profiles/jroe"), from the rule
-    data; an index ("/authors", "/profiles/") or an account page ("/user/login") names nobody."""
+    data; an index ("/authors", "/profiles/") or an account page ("/user/login",
+    "/users/password/new") names nobody."""
     parts = load(BoilerplateFile).author_url_parts
     handles = "|".join(p for p in parts if p.startswith("@"))  # "/@jroe": the whole target
     sections = "|".join(p for p in parts if not p.startswith("@"))
-    account = "log-?in|log-?out|sign-?in|sign-?up|sign-?out|register|registration|settings|join"
+    account = (
+        "log-?in|log-?out|sign-?in|sign-?up|sign-?out|register|registration|settings|join|password"
+    )
     section = rf"(?:{sections})[/?#=~:](?!(?:{account})\b)\w"
     return re.compile(rf"/(?:(?:{handles})(?![\w.-])|{section})", re.IGNORECASE)
 
