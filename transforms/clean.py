@@ -22,6 +22,7 @@ from transforms.fields.outlets import (
 from transforms.fields.titles import Candidate, pick_headline
 from transforms.record import Article, Paragraph, RecordWarning, Removal, WarningCode
 from transforms.text.boilerplate import remove_boilerplate, remove_outlet_lines
+from transforms.text.brand_lines import named_brand
 from transforms.text.front_matter import FrontMatter, split_front_matter
 from transforms.text.header import read_header
 from transforms.text.inline_html import strip_inline_html
@@ -215,6 +216,7 @@ def _clean_lines(text: str, article: Article, *, markdown: bool) -> OutletSignal
         None,
     )
     linked_domain, linked_name = site_of_links(text) or (None, None)
+    brand = None if linked_domain else named_brand(r.text for r in article.removed)
     return OutletSignals(
         footer=footer,
         site_name=front.site_name if front else None,
@@ -222,6 +224,7 @@ def _clean_lines(text: str, article: Article, *, markdown: bool) -> OutletSignal
         masthead=header.masthead,
         linked_domain=linked_domain,
         linked_name=linked_name,
+        brand=brand,
     )
 
 

@@ -175,6 +175,8 @@ class OutletsFile(DataFile):
     file: ClassVar[str] = "outlets.json"
 
     platform_domains: list[str]  # sites whose links never tell a page's outlet
+    brand_lines: list[str]  # regexes of chrome lines naming the site, with a <name> group
+    brand_stopwords: list[str]  # what a brand line may name that is no site ("Follow us")
     outlets: list[OutletEntry]
 
 

@@ -45,6 +45,7 @@ class OutletSignals:
     wire: str | None = None  # the agency of a dateline "(Reuters)": the author, not the host
     linked_domain: str | None = None  # the domain most of an export's links point at
     linked_name: str | None = None  # the page text spelling that domain's name ("The Verge")
+    brand: str | None = None  # the name the page chrome gives the site ("Follow NBC News")
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,8 +166,14 @@ def by_newsletter(text: str) -> Outlet | None:
 
 def resolve_outlet(signals: OutletSignals) -> Outlet | None:
     """The registry outlet from the strongest available signal; else an unlisted outlet named
-    from the site name and domain; else the wire agency of the dateline; else None."""
+    from the site name and domain; else the wire agency of the dateline; else None.
+
+    The name the page chrome gives the site (``brand``), when nothing else names it, comes
+    before the copyright owner unless the registry knows that owner: an unknown owner is
+    often the parent company ("Vox Media")."""
     owner = copyright_owner(signals.copyright) if signals.copyright else None
+    named = signals.site_name or signals.publisher or signals.title_site
+    brand = signals.brand if not (named or signals.linked_name) else None
     checks = (
         (signals.footer, by_domain),
         (signals.url, by_domain),
@@ -177,14 +184,14 @@ def resolve_outlet(signals: OutletSignals) -> Outlet | None:
         (signals.masthead, by_masthead),
         (signals.byline_org, by_credit),
         (owner, by_credit),
+        (brand, by_name),
         (signals.newsletter, by_newsletter),
     )
     for value, lookup in checks:
         found = lookup(value) if value else None
         if found:
             return found
-    named = signals.site_name or signals.publisher or signals.title_site
-    name = named or signals.linked_name or owner
+    name = named or signals.linked_name or brand or owner
     unlisted = unlisted_outlet(name, signals.url or signals.footer or signals.linked_domain)
     if unlisted:
         return unlisted
