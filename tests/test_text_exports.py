@@ -681,3 +681,15 @@ def test_an_account_link_under_a_users_path_is_no_author() -> None:
     text = menu + f"# {TITLE}\n\n" + "\n\n".join(BODY)
     article = _clean(text, "account.md")
     assert article.authors == [] and article.byline is None
+
+
+def test_icon_bullets_of_a_share_bar_do_not_push_the_byline_out_of_reach() -> None:
+    standfirst = (
+        "The union says the port broke its promise on jobs made when the cranes were ordered, "
+        "and the port authority says it kept every word of it."
+    )
+    share_bar = ["*"] * 7
+    header = [TITLE, standfirst, *share_bar, "7 March 2024, 10:00 AM UTC", "By Jana Beispiel"]
+    article = _clean("\n".join([*header, *BODY]), "share-bar.txt")
+    assert article.authors == ["Jana Beispiel"]
+    assert article.published_at == "2024-03-07T10:00:00+00:00"

@@ -151,6 +151,18 @@ def _fallback_title(units: list[Unit], header: Header, *, markdown: bool) -> int
     return i
 
 
+def _lookahead(units: list[Unit], body: int, end: int) -> list[int]:
+    """The first ``BODY_LOOKAHEAD`` lines of the body that hold words (icon bullets, "*",
+    of a share bar do not count)."""
+    found: list[int] = []
+    for k in range(body, end):
+        if len(found) == BODY_LOOKAHEAD:
+            break
+        if units[k].words:
+            found.append(k)
+    return found
+
+
 def read_header(units: list[Unit], *, markdown: bool) -> tuple[Header, list[Unit], int]:
     """Read the header; returns it, the body units and the index where the page footer starts.
 
@@ -192,7 +204,7 @@ def read_header(units: list[Unit], *, markdown: bool) -> tuple[Header, list[Unit
     # it is one is taken: a "by" word, an author link or a date alone.
     meta: list[int] = []
     prose_seen = 0
-    for k in range(region.body, min(region.end, region.body + BODY_LOOKAHEAD)):
+    for k in _lookahead(units, region.body, region.end):
         unit = units[k]
         if unit.words <= META_MAX_WORDS and is_meta_line(unit):
             if prose_seen < 2 or says_meta(unit):
