@@ -259,6 +259,38 @@ def test_byline_markup(body: str, byline: str) -> None:
     assert meta_of(body=body).byline == byline
 
 
+def test_commenters_bylines_are_not_the_authors() -> None:
+    body = (
+        '<ul class="comments-list"><li class="comment"><div class="byline">Kit Marsh</div>'
+        "<p>Good read.</p></li></ul>"
+        '<div class="author-name">Ana Costa</div>'
+    )
+    assert meta_of(body=body).byline == "Ana Costa"
+    body = '<article class="post comments-open"><p class="byline">Jo Lee</p></article>'
+    assert meta_of(body=body).byline == "Jo Lee"
+
+
+def test_an_account_handle_gives_way_to_the_printed_name() -> None:
+    head = ld({"@type": "NewsArticle", "headline": "Quay", "author": {"name": "ac4471"}})
+    head += '<meta name="author" content="@anacosta">'
+    assert meta_of(head, '<span class="author-name">Ana Costa</span>').byline == "Ana Costa"
+
+
+def test_dublin_core_keys_with_a_colon() -> None:
+    head = '<meta name="dc:title" content="Quay wall plan">'
+    head += '<meta name="dc:creator" content="Jo Lee">'
+    found = meta_of(head + "<title>plan-07 - Harbour archive</title>")
+    assert (found.title, found.byline) == ("Quay wall plan", "Jo Lee")
+
+
+def test_json_ld_name_when_the_title_holds_it_and_not_the_headline() -> None:
+    data = {"@type": "Article", "name": "Harbour Town", "headline": "port town on the coast"}
+    assert meta_of(ld(data) + "<title>Harbour Town - Atlas</title>").title == "Harbour Town"
+    data["headline"] = "Harbour Town rebuilds its quay"
+    found = meta_of(ld(data) + "<title>Harbour Town rebuilds its quay - Atlas</title>")
+    assert found.title == "Harbour Town rebuilds its quay"
+
+
 def test_logo_h1_is_skipped_and_article_h1_cut_from_title() -> None:
     body = (
         '<header><h1 class="site-logo"><a href="/">Harbour Post</a></h1></header>'

@@ -78,7 +78,7 @@ def test_h1_that_starts_the_title_wins_and_yields_the_site() -> None:
     )
 
 
-def test_agreement_beats_priority() -> None:
+def test_a_declared_headline_beats_an_h1_and_title_that_agree() -> None:
     found = pick_headline(
         [
             Candidate("og", "Social copy of the story"),
@@ -88,7 +88,52 @@ def test_agreement_beats_priority() -> None:
         ],
         ["Courier"],
     )
-    assert (found.text, found.site) == ("The printed headline", "Courier")
+    assert (found.text, found.site, found.source) == ("Social copy of the story", "Courier", "og")
+    found = pick_headline(
+        [Candidate("dc", "Harbour wall plan"), Candidate("title", "Plan 7 - harbour pages")]
+    )
+    assert found.text == "Harbour wall plan"
+
+
+def test_agreement_decides_between_declared_headlines_and_without_one() -> None:
+    found = pick_headline(
+        [
+            Candidate("og", "Social copy of the story"),
+            Candidate("ld", "The printed headline"),
+            Candidate("article_h1", "The printed headline"),
+            Candidate("title", "The printed headline | Courier"),
+        ],
+        ["Courier"],
+    )
+    assert (found.text, found.source) == ("The printed headline", "ld")
+    found = pick_headline(
+        [
+            Candidate("h1", "Latest stories"),
+            Candidate("twitter", "The printed headline"),
+            Candidate("title", "The printed headline | Courier"),
+        ],
+        ["Courier"],
+    )
+    assert found.text == "The printed headline"
+
+
+def test_a_site_named_at_the_head_must_open_the_segment() -> None:
+    assert split_site_suffix("Courier Daily - Harbour wall rebuilt", ["courier"]) == (
+        "Harbour wall rebuilt",
+        "Courier Daily",
+    )
+    title = "How the Courier built its app - a field report"
+    assert split_site_suffix(title, ["courier"]) == (title, None)
+
+
+def test_a_title_nothing_repeats_loses_a_short_last_segment() -> None:
+    found = pick_headline(
+        [
+            Candidate("h1", "Welcome to my notebook"),
+            Candidate("title", "Testing the harbour model well | Notes | Ann Roe"),
+        ]
+    )
+    assert (found.text, found.site) == ("Testing the harbour model well | Notes", "Ann Roe")
 
 
 def test_without_agreement_declared_metadata_beats_a_stray_h1() -> None:

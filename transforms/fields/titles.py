@@ -19,15 +19,20 @@ _MIN_SITE_KEY = 3
 _TRAILING_MARKS = " \t¶#§"
 
 
-def _names_site(segment: str, site_keys: Sequence[str]) -> bool:
+def _names_site(segment: str, site_keys: Sequence[str], *, head: bool = False) -> bool:
     """Whether a title segment is one of the site names, holds one ("BBC News" for "bbc"), or is
-    most of one ("Courier" for "The Courier")."""
+    most of one ("Courier" for "The Courier"). A segment opening the title must open with the
+    name ("BBC Mundo - ..."): "How we built Example's app - ..." is a headline naming its site."""
     if len(segment.split()) > _MAX_SITE_WORDS:
         return False
     seg = match_key(segment)
     if len(seg) < _MIN_SITE_KEY:
         return False
-    return any(name in seg or (seg in name and 2 * len(seg) >= len(name)) for name in site_keys)
+    return any(
+        (seg.startswith(name) if head else name in seg)
+        or (seg in name and 2 * len(seg) >= len(name))
+        for name in site_keys
+    )
 
 
 def _site_keys(site_names: Iterable[str | None]) -> list[str]:
@@ -49,7 +54,7 @@ def split_site_suffix(title: str, site_names: Iterable[str | None] = ()) -> tupl
     if last.start() > 0 and _names_site(tail, keys):
         return title[: last.start()].strip(), tail
     head = title[: first.start()].strip()
-    if first.end() < len(title) and _names_site(head, keys):
+    if first.end() < len(title) and _names_site(head, keys, head=True):
         return title[first.end() :].strip(), head
     return title, None
 
@@ -78,7 +83,7 @@ def _cut_lone_title(title: str) -> tuple[str, str | None]:
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """One title candidate: where it comes from (og, ld, twitter, h1, article_h1, title)."""
+    """One title candidate: where it comes from (og, ld, dc, twitter, h1, article_h1, title)."""
 
     source: str
     text: str
@@ -94,8 +99,11 @@ class Headline:
 
 
 # Between equally backed candidates: the metadata the page declares for its headline (JSON-LD,
-# og, twitter, <title>), then an h1 in the article region, last a stray h1 (section, logo).
-_PRIORITY = ("ld", "og", "twitter", "title", "article_h1", "h1")
+# og, Dublin Core, twitter, <title>), then an h1 in the article region, last a stray h1.
+_PRIORITY = ("ld", "og", "dc", "twitter", "title", "article_h1", "h1")
+# The headline fields a page declares for its article; one of them, when given, is the headline
+# even against an h1 and <title> that agree on other words (they often print one CMS field).
+_DECLARED = frozenset({"ld", "og", "dc"})
 # A lone <title> loses a short last segment ("Headline – My website") when the rest is longer.
 _LONE_TAIL_WORDS = 3
 _LONE_HEAD_WORDS = 3
@@ -108,7 +116,9 @@ def pick_headline(
 
     A candidate is backed by each other source that says the same, or that reads
     "<candidate> | <segment>" (the segment is then a site name: the <title> suffix that og:title
-    or the h1 lacks). The most backed candidate wins; ties go by ``_PRIORITY``.
+    or the h1 lacks). The most backed declared headline (JSON-LD, og, Dublin Core) wins, else
+    the most backed candidate; ties go by ``_PRIORITY``. A ``<title>`` that wins with no other
+    source behind it and no known site name loses a short last segment (``_cut_lone_title``).
     """
     names = [n for n in site_names if n]
     site_keys = set(_site_keys(names))
@@ -123,9 +133,6 @@ def pick_headline(
         cleaned.append((cand.source, headline))
     if not cleaned:
         return Headline(None, site)
-    if len(cleaned) == 1 and cleaned[0][0] == "title" and site is None:
-        headline, site = _cut_lone_title(cleaned[0][1])
-        return Headline(headline, site, "title")
     backing: dict[int, set[str]] = {i: set() for i in range(len(cleaned))}
     for i, (source, text) in enumerate(cleaned):
         for j, (other_source, other) in enumerate(cleaned):
@@ -139,9 +146,12 @@ def pick_headline(
                 backing[i].add(other_source)
                 if other_source == "title" and len(segment.split()) <= _MAX_SITE_WORDS:
                     site = site or segment
+    declared = [i for i, (source, _) in enumerate(cleaned) if source in _DECLARED]
     best = max(
-        range(len(cleaned)),
+        declared or range(len(cleaned)),
         key=lambda i: (len(backing[i]), -_PRIORITY.index(cleaned[i][0]), -i),
     )
     source, text = cleaned[best]
+    if source == "title" and site is None and backing[best] == {"title"}:
+        text, site = _cut_lone_title(text)  # a <title> nothing repeats: as good as alone
     return Headline(text, site, source)

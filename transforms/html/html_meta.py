@@ -23,6 +23,8 @@ LOG = logging.getLogger(__name__)
 _URLISH = re.compile(r"^(?:https?:)?//|^www\.")
 # A CDATA wrapper (often behind // or /* */ comment marks) around a JSON-LD script.
 _CDATA = re.compile(r"^\s*(?://|/\*)?\s*<!\[CDATA\[(?:\s*\*/)?|(?://|/\*)?\s*\]\]>\s*(?:\*/)?\s*$")
+# Dublin Core keys spelled with a colon ("dc:creator", "dcterms:title") read as "dc.creator".
+_DC_COLON = re.compile(r"^(dc|dcterms):")
 _URL_IN_NAME = re.compile(r"\s*[(<\[]?\s*(?:https?://|www\.)\S*\s*[)>\]]?")
 
 # Meta keys (property, name or itemprop, lower-cased) in order of trust.
@@ -40,7 +42,8 @@ DATE_KEYS = (
     "dc.date",
     "date",
 )
-TITLE_KEYS = ("og:title", "twitter:title", "headline", "dc.title")
+# Dublin Core title keys (og:title, the JSON-LD headline, h1 and <title> are read apart).
+DC_TITLE_KEYS = ("dc.title", "dcterms.title")
 DESCRIPTION_KEYS = ("og:description", "description", "twitter:description", "dc.description")
 SITE_KEYS = ("og:site_name", "application-name", "publisher")
 AUTHOR_KEYS = (
@@ -86,6 +89,12 @@ _BYLINE_XPATH = XPath(
 _NAME_HOLDER = XPath(
     ".//*[@itemprop='name' or @rel='author' or contains(concat(' ', @class, ' '), ' fn ')"
     " or @class[contains(., 'author')]]"
+)
+# A class or id token of a readers' comments region ("comments", "comment-list", "disqus_thread";
+# not "comments-open" or "comment-count", which mark an article that takes comments).
+_COMMENTS = re.compile(
+    r"(?:comments?|commentlist|disqus)(?:[-_]?(?:list|area|section|container|wrapper|thread|item))?",
+    re.IGNORECASE,
 )
 # The elements _scan reads, found in one pass (an XPath scan per kind costs several times more).
 _SCANNED_TAGS = ("meta", "script", "link", "time", "h1", "title")
@@ -165,7 +174,7 @@ def _read_meta_tag(meta: HtmlElement, page: _PageTags) -> None:
     if not content:
         return
     keys = {
-        key
+        _DC_COLON.sub(r"\1.", key)
         for attr in ("property", "name", "itemprop", "http-equiv")
         for key in (meta.get(attr) or "").lower().split()
     }
@@ -184,6 +193,7 @@ class _LinkedData:
     """What the page's JSON-LD says about its article object."""
 
     headline: str | None = None
+    name: str | None = None  # the article's "name", which some sites fill instead of headline
     published: str | None = None
     section: str | None = None
     authors: list[str] = field(default_factory=list)  # Person names
@@ -240,7 +250,8 @@ def _json_ld(scripts: list[str]) -> _LinkedData:
             out.site = _ld_text(item.get("name"))
     if article is None:
         return out
-    out.headline = _ld_text(article.get("headline")) or _ld_text(article.get("name"))
+    out.headline = _ld_text(article.get("headline"))
+    out.name = _ld_text(article.get("name"))
     out.published = _ld_text(article.get("datePublished"))
     out.section = _ld_text(article.get("articleSection"))
     out.publisher = _ld_text(article.get("publisher"))
@@ -283,10 +294,13 @@ def _page_date(
 
 
 def _person_name(value: str) -> str | None:
-    """An author name from a meta tag or markup: no profile URLs, no "(https://...)" tails."""
+    """An author name from a meta tag or markup: no profile URLs, no "(https://...)" tails, no
+    account handle ("@jroe", "jr7567": one word with a digit), which is a login, not a name."""
     if _URLISH.match(value):
         return None
     name = normalise_space(_URL_IN_NAME.sub(" ", value)).strip(" ,;|")
+    if name.startswith("@") or (" " not in name and any(c.isdigit() for c in name)):
+        return None
     return name if 2 < len(name) <= 120 else None
 
 
@@ -303,7 +317,7 @@ def _markup_byline(tree: HtmlElement) -> str | None:
     siblings_seen: set[HtmlElement | None] = set()
     for node in _BYLINE_XPATH(tree):
         parent = node.getparent()
-        if parent in siblings_seen:
+        if parent in siblings_seen or _in_comments(node):
             continue
         siblings_seen.add(parent)
         for holder in [*_NAME_HOLDER(node), node]:
@@ -312,6 +326,15 @@ def _markup_byline(tree: HtmlElement) -> str | None:
             if name:
                 return name
     return None
+
+
+def _in_comments(node: HtmlElement) -> bool:
+    """A node in the readers' comments, whose bylines name commenters, not the article's author."""
+    return any(
+        _COMMENTS.fullmatch(token)
+        for a in node.iterancestors()
+        for token in f"{a.get('class') or ''} {a.get('id') or ''}".split()
+    )
 
 
 def _byline(tags: _PageTags, ld: _LinkedData, tree: HtmlElement) -> str | None:
@@ -346,14 +369,24 @@ def _in_article(h1: HtmlElement) -> bool:
     return False
 
 
+def _ld_title(ld: _LinkedData, title: str) -> str | None:
+    """The JSON-LD headline, or its name when only the name is in the <title> (an encyclopedia
+    puts the subject in name and a description in headline)."""
+    if ld.headline and ld.name and match_key(ld.name) in title:
+        return ld.name if match_key(ld.headline) not in title else ld.headline
+    return ld.headline or ld.name
+
+
 def _title_candidates(
     tags: _PageTags, ld: _LinkedData, site_keys: set[str]
 ) -> tuple[list[Candidate], str | None]:
     """Title candidates in trust order, and the headline h1 (None when there is none)."""
     meta = tags.meta
+    title = normalise_space(tags.title.text_content()) if tags.title is not None else ""
     found = [
         Candidate("og", meta.get("og:title") or ""),
-        Candidate("ld", ld.headline or ""),
+        Candidate("ld", _ld_title(ld, match_key(title)) or ""),
+        Candidate("dc", _first(meta, DC_TITLE_KEYS) or ""),
         Candidate("twitter", meta.get("twitter:title") or ""),
     ]
     headline_h1: str | None = None
@@ -364,8 +397,7 @@ def _title_candidates(
         source = "article_h1" if _in_article(h1) else "h1"
         headline_h1 = headline_h1 or text
         found.append(Candidate(source, text))
-    if tags.title is not None:
-        found.append(Candidate("title", normalise_space(tags.title.text_content())))
+    found.append(Candidate("title", title))
     return [c for c in found if c.text], headline_h1
 
 
