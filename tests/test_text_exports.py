@@ -693,3 +693,15 @@ def test_icon_bullets_of_a_share_bar_do_not_push_the_byline_out_of_reach() -> No
     article = _clean("\n".join([*header, *BODY]), "share-bar.txt")
     assert article.authors == ["Jana Beispiel"]
     assert article.published_at == "2024-03-07T10:00:00+00:00"
+
+
+@pytest.mark.parametrize("line", ["Jana Beispiel 1 day ago", "By Jana Beispiel · 3 hours ago"])
+def test_a_name_before_a_relative_stamp_is_the_byline_and_no_date(line: str) -> None:
+    article = _clean("\n".join([TITLE, "Harbour Desk", line, "", *BODY]), "stamp.txt")
+    assert article.authors == ["Jana Beispiel"]
+    assert article.published_at is None
+
+
+def test_a_label_printed_twice_on_one_line_is_no_headline() -> None:
+    lines = [TITLE, "Harbour Desk Harbour Desk", "Harbour Desk", "Jana Beispiel 1 day ago", ""]
+    assert _clean("\n".join([*lines, *BODY]), "doubled.txt").title == TITLE

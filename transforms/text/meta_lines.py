@@ -38,6 +38,7 @@ class Meta:
 
 NOT_META = Meta()
 NAME_BESIDE_DATE_WORDS = 4  # "Jane Roe - 7 March 2024": a bare name beside a date is a byline
+STAMP_MAX_WORDS = 4  # "Updated 5 hours ago"
 JOINER_MAX_CHARS = 3  # "on", "le", "am": the word joining a name to the date after it
 
 
@@ -58,6 +59,8 @@ def _read_meta(text: str, strong: bool, linked: bool) -> Meta:
         credit = _AUTHOR_NOTE.sub("", text)
         if looks_like_byline(credit, emphasised=True):
             return Meta(byline=credit)
+    if (stamped := _before_relative_stamp(text)) and _named_beside(stamped, signed=signed):
+        return Meta(byline=stamped)  # "Jane Roe 1 day ago": the stamp gives no date
     if words > META_MAX_WORDS or (found := find_date_in_line(text)) is None:
         return NOT_META
     date, printed = found
@@ -74,6 +77,22 @@ def _read_meta(text: str, strong: bool, linked: bool) -> Meta:
     if name and not opens_with_by_word(name):
         return NOT_META  # a date inside other words: a sentence or a label, not a meta line
     return Meta(date=date)
+
+
+def _before_relative_stamp(text: str) -> str | None:
+    """The words before a relative stamp that ends the line ("Jane Roe · 1 day ago"), else
+    None."""
+    words = text.split()
+    for cut in range(max(1, len(words) - STAMP_MAX_WORDS), len(words) - 1):
+        if is_relative_stamp(" ".join(words[cut:])):
+            return _clean_part(" ".join(words[:cut])) or None
+    return None
+
+
+def _named_beside(name: str, *, signed: bool) -> bool:
+    """A credit beside a stamp: a signed byline, or a bare name of a few words."""
+    bare = word_count(name) <= NAME_BESIDE_DATE_WORDS and looks_like_byline(name, emphasised=True)
+    return bare or _signed_byline(name, signed=signed)
 
 
 def _from_inner_by_word(text: str) -> str:

@@ -137,6 +137,7 @@ def is_headline(unit: Unit) -> bool:
         or by_masthead(text)
         or _inline_menu(text, unit.words)
         or _glued_menu(text)
+        or _doubled(text)
         or (unit.words > TWO_SENTENCE_WORDS and _SENTENCE_BREAK.search(text) is not None)
         or is_stamp(text)
         or _URL_IN_TEXT.search(text) is not None
@@ -144,6 +145,14 @@ def is_headline(unit: Unit) -> bool:
         or is_meta_line(unit)
         or _mostly_date(text)
     )
+
+
+def _doubled(text: str) -> bool:
+    """A label printed twice on one line ("Tech Insider Tech Insider": a logo's text beside
+    its image's), not a headline."""
+    words = text.split()
+    half = len(words) // 2
+    return half > 0 and len(words) % 2 == 0 and words[:half] == words[half:]
 
 
 def _cut_fragment(text: str) -> bool:
