@@ -10,7 +10,6 @@ so they are left out of enriched records, as are the MinHash and band keys it is
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from itertools import islice
@@ -20,8 +19,6 @@ from flows.sources import RawFile, SourceFile, printable, read_file
 from transforms.clean import clean_document
 from transforms.enrichment.dedup import with_signature
 from transforms.record import Article, RecordWarning, WarningCode
-
-log = logging.getLogger(__name__)
 
 ENRICH_BATCH = 32  # files cleaned, then read by the NER model together
 INDEX_ONLY_FIELDS = ("minhash", "lsh_bands", "duplicate_of", "story_id")  # dedup: never extracted

@@ -109,11 +109,11 @@ def _wrap_width(lines: list[str]) -> int | None:
     """The column an exporter wrapped the text at (html2text 78, lynx 79), or None.
 
     Lines with a link, URL or tag (exporters do not break those) and lines that start a block
-    (html2text leaves list items whole) are ignored. The width is
-    the length that all but ``WRAP_OUTLIER_SHARE`` of the other long lines keep within (a
-    word longer than the margin overflows it), and the text is wrapped when that width is
-    at most ``WRAP_MAX_WIDTH`` and a good share of the long lines end close to it. Text whose
-    paragraphs are one line each has many lines past any such width.
+    (html2text leaves list items whole) are ignored. The width is the length that all but
+    ``WRAP_OUTLIER_SHARE`` of the other long lines keep within (a word longer than the margin
+    overflows it), and the text is wrapped when that width is at most ``WRAP_MAX_WIDTH`` and a
+    good share of the long lines end close to it. Text whose paragraphs are one line each has
+    many lines past any such width.
     """
     prose = (
         line.rstrip()
@@ -133,8 +133,10 @@ def logical_lines(text: str, *, markdown: bool) -> list[str]:
     """Source lines with exporter line wrapping undone and setext headings made ATX.
 
     In a hard-wrapped file a line that reached the wrap margin, a headline too, continues on
-    the next one (unless that starts a block: a heading, list item, quote, table row, image or
-    tag); in Markdown a line ending inside a link's text ("By [Jane") or target always does.
+    the next one when that one's first word would not have fitted on it (a short date line
+    over a caption stays a line), unless the next starts a block: a heading, list item, quote,
+    table row, image or tag; in Markdown a line ending inside a link's text ("By [Jane") or
+    target always does.
     """
     lines = text.splitlines()
     width = _wrap_width(lines)
