@@ -15,6 +15,8 @@ from transforms.clean import clean_document
 from transforms.record import Article
 from transforms.text.front_matter import split_front_matter
 from transforms.text.inline_html import strip_inline_html
+from transforms.text.lines import Unit
+from transforms.text.page_region import is_headline
 
 BODY = [
     "Dock workers at the northern harbour stopped work on Thursday morning, saying the new "
@@ -705,3 +707,12 @@ def test_a_name_before_a_relative_stamp_is_the_byline_and_no_date(line: str) -> 
 def test_a_label_printed_twice_on_one_line_is_no_headline() -> None:
     lines = [TITLE, "Harbour Desk Harbour Desk", "Harbour Desk", "Jana Beispiel 1 day ago", ""]
     assert _clean("\n".join([*lines, *BODY]), "doubled.txt").title == TITLE
+
+
+@pytest.mark.parametrize(
+    "menu",
+    ["首页|新闻|图片|评论|娱乐|财经|体育|旅游", "Home >> Harbour >> Shipping >> Story"],
+)
+def test_a_glued_menu_or_a_breadcrumb_is_never_the_headline(menu: str) -> None:
+    assert not is_headline(Unit(menu))
+    assert is_headline(Unit("世博台灣館|720度全天域劇場|尋找綠蠵龜"))  # phrases of a title

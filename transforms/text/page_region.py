@@ -59,6 +59,7 @@ MENU_MARKS = frozenset("o|•·-–—/»>*+│┃")  # one-character item marks
 # more, then at once another ("YouTube" and "MacArthur" are one such pair each).
 _GLUED_ITEMS = re.compile(r"[A-ZÀ-Þ][a-zà-ÿ]{2,}(?=[A-ZÀ-Þ][a-zà-ÿ])")
 MENU_MARK_SHARE = 0.15
+MENU_GLUED_PIPES = 5  # "首页|新闻|图片|评论|娱乐|财经": items glued to their pipes
 SHORT_WORDS = 3
 SHORT_ITEM_WORDS = 4  # tag and share-button items inside the header block
 TAIL_MIN_UNITS = 5  # a shorter tail is left to the heading and line rules
@@ -95,9 +96,11 @@ def is_prose(unit: Unit) -> bool:
 
 
 def _inline_menu(text: str, words: int) -> bool:
-    """Menu items run together on one line ("o News o Sport o Weather", "Home | News | ...")."""
-    marks = sum(1 for token in text.split() if len(token) == 1 and token in MENU_MARKS)
-    return marks >= MENU_RUN and marks >= MENU_MARK_SHARE * words
+    """Menu items run together on one line ("o News o Sport o Weather", "Home | News | ...",
+    "首页|新闻|图片", a breadcrumb "Home >> News >> Story")."""
+    marks = sum(1 for token in text.split() if len(token) <= 2 and set(token) <= MENU_MARKS)
+    glued = text.count("|") >= MENU_GLUED_PIPES  # a title parts two or three phrases, no more
+    return glued or (marks >= MENU_RUN and marks >= MENU_MARK_SHARE * words)
 
 
 def _glued_menu(text: str) -> bool:
