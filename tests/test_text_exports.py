@@ -716,3 +716,18 @@ def test_a_label_printed_twice_on_one_line_is_no_headline() -> None:
 def test_a_glued_menu_or_a_breadcrumb_is_never_the_headline(menu: str) -> None:
     assert not is_headline(Unit(menu))
     assert is_headline(Unit("世博台灣館|720度全天域劇場|尋找綠蠵龜"))  # phrases of a title
+
+
+def test_a_headline_printed_twice_above_a_captioned_photo_is_the_title() -> None:
+    caption = (
+        "Cranes stand idle at the northern harbour on Thursday morning as workers gather at "
+        "the gate before the first shift of the strike. (Tom Muster/Getty Images)"
+    )
+    headline = "Silent quay leaves ships waiting at anchor off the coast"  # words the lead lacks
+    shares = ["Share on Facebook", "Share on Twitter", "Share via Email", "Print Article"]
+    header = ["Harbour Post", headline, "Sign In", "Shipping", headline, *shares]
+    header += ["Resize Text", "Comments", "[quay-photo-12]"]  # labels between headline and byline
+    lines = [*header, caption, "By Jana Beispiel March 7 at 8:00 AM", *BODY]
+    article = _clean("\n".join(lines), "twice.txt")
+    assert article.title == headline
+    assert article.authors == ["Jana Beispiel"]

@@ -284,6 +284,17 @@ def _signed_headline(units: list[Unit], body: int) -> int | None:
     return None
 
 
+def _printed_twice(units: list[Unit], lo: int, body: int) -> int | None:
+    """The headline the window above the body prints twice (over the photo and again by the
+    share buttons), when nothing else named one: its first copy."""
+    texts = [units[j].text for j in range(lo, body)]
+    for j in range(body - 1, lo - 1, -1):
+        unit = units[j]
+        if unit.words >= TEXT_TITLE_MIN_WORDS and is_headline(unit) and texts.count(unit.text) > 1:
+            return lo + texts.index(unit.text)
+    return None
+
+
 def _is_chrome(unit: Unit) -> bool:
     return (unit.list_item and unit.link_share > 0) or unit.link_share >= MAX_LINK_SHARE
 
@@ -385,6 +396,8 @@ def locate_article(units: list[Unit], *, markdown: bool) -> Region | None:
         title = _text_title(units, lo, body, prose)
     if title is None:
         title = _signed_headline(units, body)
+    if title is None:
+        title = _printed_twice(units, lo, body)
     title = _told_by_lead(units, prose, title, body, main[1])
     kicker = None
     if title is not None and title > 0:
