@@ -55,3 +55,12 @@ def test_a_whole_page_export_is_credited_to_the_site_not_to_the_copyright_owner(
     outlet = clean_document(text.encode(), "page.md").outlet
     assert outlet is not None
     assert (outlet.name, outlet.domain) == ("The Harbour Gazette", "harbourgazette.com")
+
+
+def test_a_sentence_article_before_the_name_is_not_part_of_it() -> None:
+    menu = "\n".join(
+        f"* [{s}](https://www.harbourpost.com/{s.lower()})" for s in ("News", "Sport", "Culture")
+    )
+    boxes = "Sign up for the Harbour Post newsletter\n\nRead the Harbour Post app\n\nHarbour Post"
+    found = site_of_links(f"{menu}\n\n{BODY}\n\n{boxes}\n")
+    assert found == ("harbourpost.com", "Harbour Post")

@@ -61,6 +61,8 @@ def _spellings(domain: str, words: list[str], squashed_words: list[str]) -> Coun
             continue
         if not (label.startswith(head) or bare.startswith(head) or head == "the"):
             continue
+        if head == "the" and words[i].islower():
+            continue  # "the CityLab Daily": the article of the sentence, not of the name
         squashed = ""
         for n in range(min(NAME_MAX_WORDS, len(words) - i)):
             squashed += squashed_words[i + n]
