@@ -409,3 +409,15 @@ def test_a_twelve_hour_clock_makes_an_english_slashed_date_month_first(
 ) -> None:
     parsed = parse_date_line(line, languages=languages)
     assert parsed is not None and parsed.iso[:10] == iso
+
+
+@pytest.mark.parametrize(
+    ("line", "iso"),
+    [
+        ("22 Dec, 2016 22 Dec, 2016", "2016-12-22T00:00:00+00:00"),  # one stamp printed twice
+        ("March 7, 2024 March 8, 2024", "2024-03-07T00:00:00+00:00"),
+    ],
+)
+def test_two_dates_run_together_are_read_apart(line: str, iso: str) -> None:
+    parsed = parse_date_line(line)  # a text export flattened two stamps onto one line
+    assert parsed is not None and parsed.iso == iso

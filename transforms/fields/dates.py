@@ -362,14 +362,20 @@ def _read_runs(
     tokens: list[_Token], languages: tuple[str, ...], order: str
 ) -> Iterator[tuple[list[_Token], ParsedDate]]:
     """Each date run with its date; a run dateparser cannot read is retried split at its
-    separators ("7 March 2024 | 10:32" is one date, "7 March 2024 - 8 March 2024" two)."""
+    separators ("7 March 2024 | 10:32" is one date, "7 March 2024 - 8 March 2024" two), else
+    after its first year when more follows ("22 Dec 2016 22 Dec 2016": a date printed twice)."""
     for run in _runs(tokens):
         parsed = _parse_run(run, languages, order)
+        years = [i for i, t in enumerate(run[:-1]) if t.kind == "year"]
         if parsed:
             yield run, parsed
         elif any(t.kind == "sep" for t in run):
             parts = [_Token(t.text, t.start, t.end, None) if t.kind == "sep" else t for t in run]
             yield from _read_runs(parts, languages, order)
+        elif years:
+            cut = years[0] + 1
+            yield from _read_runs(run[:cut], languages, order)
+            yield from _read_runs(run[cut:], languages, order)
 
 
 def _numeric_order(given: Sequence[str], langs: tuple[str, ...], tokens: list[_Token]) -> str:
