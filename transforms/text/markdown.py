@@ -33,8 +33,12 @@ _LINK_TARGET = re.compile(r"(?<!!)\[([^\][]{1,500})\]\(([^()]{0,2000})\)")
 _IMAGE_ONLY = re.compile(
     r"^\s*(?:\[?!\[[^\][]{0,500}\]\([^()]{0,2000}\)\]?(?:\([^()]{0,2000}\))?\s*)+$"
 )
+# A heading, a bold span or a link whose target looks like an address (a path, a domain, an
+# anchor: lynx's "[13](BUTTON)" is a reference number beside a button label, not a link).
 _MARKDOWN_HINT = re.compile(
-    r"^\s{0,3}#{1,6}\s+\S|\*\*[^*\n]{1,200}\*\*|\[[^\][\n]{1,200}\]\([^()\n]{0,500}\)", re.MULTILINE
+    r"^\s{0,3}#{1,6}\s+\S|\*\*[^*\n]{1,200}\*\*"
+    r"|\[[^\][\n]{1,200}\]\((?=[^()\s]*[/.#:?])[^()\n]{0,500}\)",
+    re.MULTILINE,
 )
 
 

@@ -30,6 +30,7 @@ from functools import lru_cache
 from transforms.fields.bylines import looks_like_byline, opens_with_by_word
 from transforms.fields.dates import find_date_in_line, is_stamp, parse_date_line
 from transforms.fields.outlets import by_masthead
+from transforms.folding import match_key
 from transforms.text.lead_overlap import lead_share, lead_tokens
 from transforms.text.lines import TERMINAL, Unit, word_count
 from transforms.text.meta_lines import META_MAX_WORDS, is_meta_line, read_meta
@@ -48,6 +49,7 @@ _URL_IN_TEXT = re.compile(r"https?://|www\.\w", re.IGNORECASE)
 TEXT_TITLE_MIN_WORDS = 4  # a plain-text headline; shorter lines are menus and labels
 MAX_GAP = 15
 NEUTRAL_GAP_COST = 0.25
+CODE_GAP_COST = 0.1  # a code listing or drawn table inside an article may run for many lines
 TERMINATOR_MAX_WORDS = 8
 COMMENTS_MAX_WORDS = 25  # "12 responses to “<the headline>”"
 TERMINABLE_WORDS = 40  # a comments or related heading ends a run holding this much prose
@@ -66,11 +68,17 @@ TAIL_MIN_UNITS = 5  # a shorter tail is left to the heading and line rules
 META_BELOW_BODY = 3  # a byline under the standfirst sits in the body's first lines
 ANCHOR_SKIP = 2  # other lines (standfirst, kicker) between a headline and its byline
 JOIN_GAP_UNITS = 2  # short lines between two runs that may still be one article
+TOC_MIN_ITEMS = 3
+TOC_MATCH_SHARE = 0.6  # of a contents list's items that are subheadings of the run below it
+_SECTION_NUMBER = re.compile(r"^\d+(?:\.\d+)*\.?\s+")
 LEAD_KEEP_SHARE = 0.25  # a headline sharing this much with the lead stays
 LEAD_SWITCH_SHARE = 0.6  # a line above the body sharing this much may replace it
 LEAD_MARGIN = 0.2
 LEAD_MIN_SHARED = 2  # content words it must share at least
 _CODE_MARKS = re.compile(r"[{}=;]|\w_\w|_{4}|\(BUTTON\)|\($")  # code and form controls
+# A short line of a code block or a drawn table: braces, semicolons, identifiers, box rules, an
+# open bracket or comma at its end, or closing brackets alone ("}", "),", "] list: [").
+_CODE_LINE = re.compile(r"[{};=│┃─┼]|[^\W_]_[^\W_]|[(\[{,]$|^[.)\]}\s,]+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -419,11 +427,13 @@ def locate_article(units: list[Unit], *, markdown: bool) -> Region | None:
 
 def _gap_cost(unit: Unit) -> float:
     """How much a non-prose line counts toward ending the body: menus and link lines fully,
-    headings, code, table rows and short sentences of the article a little."""
+    headings and short sentences of the article a little, code and table rows less."""
     if unit.link_share >= MAX_LINK_SHARE or unit.image or _boilerplate(unit):
         return 1.0
     if unit.list_item and unit.link_share > 0:
         return 1.0
+    if _CODE_LINE.search(unit.text):
+        return CODE_GAP_COST
     return NEUTRAL_GAP_COST if unit.words > SHORT_WORDS or unit.heading else 1.0
 
 
@@ -492,10 +502,23 @@ def _joined_back(
     first, last, words = main
     for before in reversed(runs[: runs.index(main)]):
         gap = units[before[1] + 1 : first]
-        if len(gap) > JOIN_GAP_UNITS or not all(map(_joining_label, gap)):
+        labels = len(gap) <= JOIN_GAP_UNITS and all(map(_joining_label, gap))
+        if not (labels or _table_of_contents(gap, units[first:])):
             break
         first, words = before[0], words + before[2]
     return first, last, words
+
+
+def _table_of_contents(gap: list[Unit], below: list[Unit]) -> bool:
+    """A list of items most of which are subheadings printed below it: the article's table of
+    contents between its lead and its sections, not a menu between two pages."""
+    items = [unit for unit in gap if unit.list_item and unit.words]
+    others = sum(1 for unit in gap if unit.words and not unit.list_item)
+    if len(items) < TOC_MIN_ITEMS or others * 2 > len(items):
+        return False
+    headings = {match_key(unit.text) for unit in below if unit.words <= TERMINATOR_MAX_WORDS}
+    found = sum(1 for unit in items if match_key(_SECTION_NUMBER.sub("", unit.text)) in headings)
+    return found >= TOC_MATCH_SHARE * len(items)
 
 
 def _joining_label(unit: Unit) -> bool:
