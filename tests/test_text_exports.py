@@ -650,6 +650,13 @@ def test_a_form_control_line_is_never_the_headline() -> None:
     assert _clean(text, "form.txt").title != form
 
 
+def test_a_text_browsers_button_label_beside_the_date_leaves_the_date() -> None:
+    header = [TITLE, "", "   By Jana Beispiel", "   Mar 7, 2024, 8:54 PM UTC| (BUTTON)", ""]
+    article = _clean("\n".join([*header, *BODY]), "lynx.txt")
+    assert article.published_at == "2024-03-07T20:54:00+00:00"
+    assert article.authors == ["Jana Beispiel"]
+
+
 @pytest.mark.parametrize(
     ("byline", "authors"),
     [
