@@ -66,3 +66,30 @@ def test_lynx_button_references_are_no_markdown_links():
     assert detect_format(lynx, "page.txt") == "text"
     markdown = "[Home](/) and [News](https://example.org/news)\n"
     assert detect_format(markdown, "page.txt") == "markdown"
+
+
+def _teasers(count: int) -> list[str]:
+    return [
+        f"##### Quay {n} reopens after the storm\n\nMonday March {n}, 2024\n\n"
+        f"Crews at quay {n} cleared the last of the fallen containers on Sunday night, and the "
+        f"first ships of the week were unloading by dawn, the port authority said on Monday."
+        for n in range(1, count + 1)
+    ]
+
+
+def test_a_more_from_the_site_teaser_list_is_not_the_article():
+    parts = ["Harbour Tech", f"# {TITLE}", *LEAD, *LATER[:2], "##### More Harbour Tech"]
+    title, body = _body("\n\n".join(parts + _teasers(10)) + "\n", "ledger.md")
+    assert title == TITLE
+    assert LEAD[0] in body and LATER[1] in body
+    assert "quay 3" not in body
+
+
+def test_a_landing_page_of_blurbs_keeps_its_blurbs():
+    footer = (
+        "Harbour Tech is published by the Harbour Trust, a charity registered in the northern "
+        "district, and all of its pages may be shared with credit under the usual licence terms."
+    )
+    text = "\n\n".join(["Harbour Tech", *_teasers(6), "Contact us", footer]) + "\n"
+    _title, body = _body(text, "quays.md")
+    assert "quay 3" in body

@@ -23,6 +23,7 @@ same way, from the shape of the lines alone (no outlet-specific rule):
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -69,6 +70,9 @@ META_BELOW_BODY = 3  # a byline under the standfirst sits in the body's first li
 ANCHOR_SKIP = 2  # other lines (standfirst, kicker) between a headline and its byline
 JOIN_GAP_UNITS = 2  # short lines between two runs that may still be one article
 TOC_MIN_ITEMS = 3
+TEASER_MIN_BLURBS = 4
+TEASER_SPACING = 2  # worded lines between two blurbs of a teaser list (its headline, a date)
+TEASER_ALONE_SHARE = 0.8
 TOC_MATCH_SHARE = 0.6  # of a contents list's items that are subheadings of the run below it
 _SECTION_NUMBER = re.compile(r"^\d+(?:\.\d+)*\.?\s+")
 LEAD_KEEP_SHARE = 0.25  # a headline sharing this much with the lead stays
@@ -385,7 +389,7 @@ def locate_article(units: list[Unit], *, markdown: bool) -> Region | None:
         runs = [run for run in runs if run[1] < comments] or before or runs
     if not runs:
         return None
-    main = _joined_back(units, runs, max(runs, key=lambda run: run[2]))
+    main = _joined_back(units, runs, max(_stories(units, prose, runs), key=lambda run: run[2]))
     anchor = _h1_anchor(units, prose) if markdown else None
     if anchor is not None:
         anchored = next((run for run in runs if run[0] <= anchor[1] <= run[1]), None)
@@ -423,6 +427,35 @@ def locate_article(units: list[Unit], *, markdown: bool) -> Region | None:
     start = kicker if kicker is not None else title if title is not None else body
     header = body if title is None else max(title + 1, lo)
     return Region(start, title, kicker, body, _body_end(units, main[1]), header)
+
+
+def _stories(
+    units: list[Unit], prose: list[bool], runs: list[tuple[int, int, int]]
+) -> list[tuple[int, int, int]]:
+    """The runs that may be the article: a teaser list under a run of running text is the
+    site's "more stories" below the article (a landing page's feature blurbs stay)."""
+    kept: list[tuple[int, int, int]] = []
+    story_above = False
+    for run in runs:
+        teasers = _teaser_list(units, prose, run)
+        if not (teasers and story_above):
+            kept.append(run)
+        story_above = story_above or not teasers
+    return kept
+
+
+def _teaser_list(units: list[Unit], prose: list[bool], run: tuple[int, int, int]) -> bool:
+    """A run whose paragraphs each stand alone between lines of their own (a headline, a name,
+    a date): the blurbs of a teaser list, however many words they add up to."""
+    lines = [k for k in range(run[0], run[1] + 1) if prose[k]]
+    if len(lines) < TEASER_MIN_BLURBS:
+        return False
+    alone = sum(
+        1
+        for a, b in itertools.pairwise(lines)
+        if sum(1 for unit in units[a + 1 : b] if unit.words) >= TEASER_SPACING
+    )
+    return alone >= TEASER_ALONE_SHARE * (len(lines) - 1)
 
 
 def _gap_cost(unit: Unit) -> float:
