@@ -93,3 +93,22 @@ def test_a_landing_page_of_blurbs_keeps_its_blurbs():
     text = "\n\n".join(["Harbour Tech", *_teasers(6), "Contact us", footer]) + "\n"
     _title, body = _body(text, "quays.md")
     assert "quay 3" in body
+
+
+ENCYCLOPEDIA_LEAD = (
+    "A berth crane is a rail-mounted crane that moves containers between a ship and the quay, "
+    "travelling along the berth on its own track while its boom reaches over the hull."
+)
+
+
+def test_an_encyclopedia_articles_short_title_over_its_tagline():
+    chrome = ["Harbour Wiki", "Search", "Berth crane", "From Wikipedia, the free encyclopedia"]
+    text = "\n\n".join([*chrome, ENCYCLOPEDIA_LEAD, *LATER[:3]]) + "\n"
+    article = clean_document(text.encode("utf-8"), "crane.txt")
+    assert article.title == "Berth crane"
+    assert "From Wikipedia, the free encyclopedia" in [r.text for r in article.removed]
+
+
+def test_a_short_label_the_lead_does_not_name_is_no_title():
+    text = "\n\n".join(["Harbour Wiki", "Port Logistics", ENCYCLOPEDIA_LEAD, *LATER[:3]]) + "\n"
+    assert clean_document(text.encode("utf-8"), "crane.txt").title is None

@@ -26,14 +26,14 @@ def content_tokens(text: str) -> set[str]:
     return tokens
 
 
-def lead_tokens(texts: Iterable[str]) -> set[str]:
-    """The content tokens of the first ``LEAD_WORDS`` words of ``texts``."""
+def lead_tokens(texts: Iterable[str], limit: int = LEAD_WORDS) -> set[str]:
+    """The content tokens of the first ``limit`` words of ``texts``."""
     found: set[str] = set()
     words = 0
     for text in texts:
         found |= content_tokens(text)
         words += len(text.split())
-        if words >= LEAD_WORDS:
+        if words >= limit:
             break
     return found
 

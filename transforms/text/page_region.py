@@ -79,6 +79,7 @@ LEAD_KEEP_SHARE = 0.25  # a headline sharing this much with the lead stays
 LEAD_SWITCH_SHARE = 0.6  # a line above the body sharing this much may replace it
 LEAD_MARGIN = 0.2
 LEAD_MIN_SHARED = 2  # content words it must share at least
+SHORT_TITLE_LEAD_WORDS = 80  # the body's first words that name a short title's subject
 _CODE_MARKS = re.compile(r"[{}=;]|\w_\w|_{4}|\(BUTTON\)|\($")  # code and form controls
 # A short line of a code block or a drawn table: braces, semicolons, identifiers, box rules, an
 # open bracket or comma at its end, or closing brackets alone ("}", "),", "] list: [").
@@ -307,6 +308,37 @@ def _printed_twice(units: list[Unit], lo: int, body: int) -> int | None:
     return None
 
 
+def _named_by_lead(units: list[Unit], prose: list[bool], lo: int, body: int) -> int | None:
+    """A short title ("Hermitian matrix", "New Zealand") when nothing else named one: the
+    nearest line of two or three capitalised words above the body, no sentence, label, link or
+    date, with no longer headline between, all of whose words the first sentences of the body
+    use (an encyclopedia's lead opens with its subject)."""
+    lead = lead_tokens(
+        (units[k].text for k in range(body, len(units)) if prose[k]), SHORT_TITLE_LEAD_WORDS
+    )
+    for j in range(body - 1, lo - 1, -1):
+        unit = units[j]
+        if not unit.words or unit.image or _boilerplate(unit):
+            continue
+        if (
+            prose[j]
+            or _is_chrome(unit)
+            or (unit.words >= TEXT_TITLE_MIN_WORDS and is_headline(unit))
+        ):
+            break  # a longer headline closer to the body is the page's, if any is
+        if not 2 <= unit.words < TEXT_TITLE_MIN_WORDS or unit.list_item or unit.heading > 1:
+            continue
+        text = unit.text
+        if not text[:1].isupper() or text.endswith(TERMINAL) or any(map(str.isdigit, text)):
+            continue
+        if is_meta_line(unit):
+            continue
+        share, shared = lead_share(text, lead)
+        if share == 1.0 and shared >= 2:
+            return j
+    return None
+
+
 def _is_chrome(unit: Unit) -> bool:
     return (unit.list_item and unit.link_share > 0) or unit.link_share >= MAX_LINK_SHARE
 
@@ -411,6 +443,8 @@ def locate_article(units: list[Unit], *, markdown: bool) -> Region | None:
     if title is None:
         title = _printed_twice(units, lo, body)
     title = _told_by_lead(units, prose, title, body, main[1])
+    if title is None:
+        title = _named_by_lead(units, prose, lo, body)
     kicker = None
     if title is not None and title > 0:
         before = units[title - 1]
