@@ -22,6 +22,7 @@ from flows.es.dead_letter import DeadLetterError
 from flows.es.indices import IndexLayoutError
 from flows.es.lease import LeaseError, LeaseHeldError
 from flows.report import RunAbortedError, summary_text
+from flows.runtime.prefect_api import PrefectApiError
 from flows.runtime.runner_errors import TaskRunnerError
 
 console = Console(stderr=True)
@@ -52,6 +53,7 @@ def one_line_errors(url: str, json_summary: bool = False) -> Iterator[None]:
         sources.SourceError,
         TaskRunnerError,
         LeaseError,
+        PrefectApiError,
     ) as exc:
         raise fail(str(exc)) from None
     except (ApiError, TransportError) as exc:

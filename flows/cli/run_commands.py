@@ -19,6 +19,7 @@ from flows.config import Settings, running_with
 from flows.es.client import make_client
 from flows.preflight import preflight
 from flows.runtime.console_logs import quiet_console
+from flows.runtime.prefect_api import start_prefect_api, using_prefect_api
 from flows.runtime.progress import for_console, showing
 
 
@@ -89,7 +90,7 @@ def run(
         options = IngestOptions(
             source=source, full_refresh=full_refresh, dry_run=dry_run, batch_size=batch_size
         )
-        with showing(for_console(console)), running_with(settings):
+        with showing(for_console(console)), running_with(settings), using_prefect_api():
             summary = ingest.with_options(task_runner=runner)(options)
     print_summary(summary, as_json)
     if summary["failed"]:
@@ -103,9 +104,7 @@ def _prepare_run(settings: Settings, source: str, batch_size: int | None) -> Any
     to start, which would import Prefect and spaCy again); its NER models load while the
     temporary Prefect server starts. Returns the task runner for the flow.
     """
-    from flows.runtime.prefect_api import start_prefect_api
-
-    api_ready = start_prefect_api(errors.verbose)
+    api_ready = start_prefect_api()
     size = batch_size or settings.batch_size
     found = sources.discover(source, sources.DEFAULT_INCLUDE, settings.source_root)
     in_process = (
@@ -156,7 +155,7 @@ def rebuild(
         from flows.ingest import IngestOptions
         from flows.rebuild import rebuild_indices
 
-        with showing(for_console(console)), running_with(settings):
+        with showing(for_console(console)), running_with(settings), using_prefect_api():
             summary = rebuild_indices.with_options(task_runner=runner)(
                 IngestOptions(source=source), keep_old=keep_old, strict=strict
             )

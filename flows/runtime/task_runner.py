@@ -12,6 +12,7 @@ from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTa
 
 from flows.config import Settings, run_settings
 from flows.runtime.console_logs import quiet_console
+from flows.runtime.prefect_api import temporary_api_url
 from flows.runtime.runner_errors import TaskRunnerError
 
 log = logging.getLogger(__name__)
@@ -67,17 +68,21 @@ def share_api_with_workers(settings: Settings) -> None:
     every worker of the process pool started a server of its own, some 10 s before its first
     batch, and recorded its task runs there. The pool starts its workers at the first submit and
     they inherit the environment, so exporting the flow's temporary server URL before it gives
-    them the flow's API. A no-op when an API is configured. Workers of an existing Dask cluster
+    them the flow's API. A no-op when an API is configured, or when the CLI's own temporary
+    server is in use (flows.runtime.prefect_api exported it). Workers of an existing Dask cluster
     (NEWSINDEX_DASK_ADDRESS) were started elsewhere and cannot reach a temporary API: without
     PREFECT_API_URL that is refused (TaskRunnerError) before any batch is sent.
     """
-    if PREFECT_API_URL.value():
+    configured = PREFECT_API_URL.value()
+    if configured and configured != temporary_api_url():
         return
     if settings.task_runner == "dask" and settings.dask_address:
         raise TaskRunnerError(
             f"the Dask workers at {settings.dask_address} need a Prefect server they can reach: "
             "set PREFECT_API_URL (e.g. http://prefect-host:4200/api) here and on every worker"
         )
+    if configured:  # the CLI's temporary server, exported for the workers already
+        return
     with get_client(sync_client=True) as client:
         os.environ["PREFECT_API_URL"] = str(client.api_url)
     log.debug("workers will use the temporary Prefect API %s", client.api_url)

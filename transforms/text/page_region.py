@@ -5,7 +5,10 @@ an article-region export starts at the headline or at the first paragraph. Both 
 same way, from the shape of the lines alone (no outlet-specific rule):
 
 - the **body** starts at the first run of prose: a line of at least ``PROSE_MIN_WORDS`` words
-  ending a sentence (or very long), mostly not link text, that is followed by more prose;
+  ending a sentence (or very long), mostly not link text, that is followed by more prose; the
+  article is the largest run (code listings and tables inside it cost little toward its end,
+  its table of contents joins its lead to its sections), but never a teaser list (blurbs
+  standing alone between their headlines and dates) under a run of running text;
 - the **title** is the headline-like line just above the body: in Markdown the page's only
   level-1 heading when it has exactly one above the body (exporters write the page's ``<h1>``
   as ``#``, and a page with one ``<h1>`` holds its headline there), else the first level-1
@@ -16,6 +19,7 @@ same way, from the shape of the lines alone (no outlet-specific rule):
   else the nearest headline over a "By ..." line however far above the body; a plain-line
   title whose words the lead paragraphs do not repeat gives way to a headline above the body
   whose words they do (``lead_overlap``: a teaser or slogan shares none of the story's words);
+  with no title yet, a line of two or three words above the body that the lead names in full;
 - the body **ends** at the last prose line before a gap of ``MAX_GAP`` lines without prose
   (the footer, the teaser lists), at a "related"/"most read" heading, and at the comments
   heading under the article's first prose, however short the article above it is.
@@ -70,11 +74,11 @@ META_BELOW_BODY = 3  # a byline under the standfirst sits in the body's first li
 ANCHOR_SKIP = 2  # other lines (standfirst, kicker) between a headline and its byline
 JOIN_GAP_UNITS = 2  # short lines between two runs that may still be one article
 TOC_MIN_ITEMS = 3
+TOC_MATCH_SHARE = 0.6  # of a contents list's items that are subheadings printed below it
+_SECTION_NUMBER = re.compile(r"^\d+(?:\.\d+)*\.?\s+")  # "3.1 Foreign relations"
 TEASER_MIN_BLURBS = 4
 TEASER_SPACING = 2  # worded lines between two blurbs of a teaser list (its headline, a date)
 TEASER_ALONE_SHARE = 0.8
-TOC_MATCH_SHARE = 0.6  # of a contents list's items that are subheadings of the run below it
-_SECTION_NUMBER = re.compile(r"^\d+(?:\.\d+)*\.?\s+")
 LEAD_KEEP_SHARE = 0.25  # a headline sharing this much with the lead stays
 LEAD_SWITCH_SHARE = 0.6  # a line above the body sharing this much may replace it
 LEAD_MARGIN = 0.2
@@ -331,7 +335,7 @@ def _named_by_lead(units: list[Unit], prose: list[bool], lo: int, body: int) -> 
         text = unit.text
         if not text[:1].isupper() or text.endswith(TERMINAL) or any(map(str.isdigit, text)):
             continue
-        if is_meta_line(unit):
+        if is_meta_line(unit):  # a name beside its date, a bold credit
             continue
         share, shared = lead_share(text, lead)
         if share == 1.0 and shared >= 2:
