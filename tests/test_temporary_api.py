@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,34 @@ def test_a_configured_api_that_does_not_answer_is_one_clear_error(
     monkeypatch.setenv("PREFECT_API_URL", url)
     with pytest.raises(PrefectApiError, match=f"the Prefect API at {url} does not answer"):
         start_prefect_api()()
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.prefect
+@pytest.mark.skipif(sys.platform != "linux", reason="the tie is prctl(PR_SET_PDEATHSIG)")
+def test_the_temporary_server_dies_with_a_killed_cli(tmp_path: Path) -> None:
+    probe = "from flows.runtime.prefect_api import start_prefect_api\n"
+    probe += "import time; start_prefect_api(); print('started', flush=True); time.sleep(120)"
+    cli = subprocess.Popen(
+        [sys.executable, "-c", probe], env=_env(tmp_path / "home"), stdout=subprocess.PIPE
+    )
+    assert cli.stdout is not None and cli.stdout.readline().strip() == b"started"
+    servers = _children(cli.pid)
+    assert servers, "no server process was started"
+    cli.kill()
+    cli.wait()
+    deadline = time.monotonic() + 30
+    while any(Path(f"/proc/{pid}").exists() for pid in servers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(Path(f"/proc/{pid}").exists() for pid in servers)

@@ -121,16 +121,23 @@ def using_prefect_api() -> Iterator[None]:
 
 
 def _spawn(port: int, *, tied: bool = False) -> subprocess.Popen[bytes]:
-    """The server process; stopped when this process exits, and with `tied` (Linux, spawned
-    from the thread that lives as long as the run) also when it is killed outright: the
-    kernel sends the server SIGTERM when its parent thread dies."""
+    """The server process; stopped when this process exits, and with `tied` also when it is
+    killed outright (Linux: the kernel sends the server SIGTERM when the thread that started
+    it dies, so it is started from the thread that lives as long as the run). Only a process
+    with no other thread is tied: code run between fork and exec must take no lock."""
     log.info("Starting temporary server on http://127.0.0.1:%d", port)
-    die_with_parent = _die_with_parent if tied and sys.platform == "linux" else None
-    process = subprocess.Popen(
-        _uvicorn_command(port), env=_server_env(), preexec_fn=die_with_parent
-    )
+    alone = threading.active_count() == 1
+    tie = _tie_to_parent() if tied and alone and sys.platform == "linux" else None
+    process = subprocess.Popen(_uvicorn_command(port), env=_server_env(), preexec_fn=tie)
     atexit.register(_stop, process)
     return process
+
+
+def _tie_to_parent() -> Callable[[], None]:
+    """The call, for the child between fork and exec, that has it sent SIGTERM when its parent
+    dies (prctl resolved here, in the parent)."""
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
+    return lambda: prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def _reachable(url: str) -> None:
@@ -147,10 +154,6 @@ def _reachable(url: str) -> None:
             f"the Prefect API at {url} does not answer ({reason}): start it "
             "(prefect server start) or unset PREFECT_API_URL to use a temporary server"
         ) from None
-
-
-def _die_with_parent() -> None:
-    ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def _serve(process: subprocess.Popen[bytes], port: int, timeout: float) -> str:
