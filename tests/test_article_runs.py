@@ -112,3 +112,19 @@ def test_an_encyclopedia_articles_short_title_over_its_tagline():
 def test_a_short_label_the_lead_does_not_name_is_no_title():
     text = "\n\n".join(["Harbour Wiki", "Port Logistics", ENCYCLOPEDIA_LEAD, *LATER[:3]]) + "\n"
     assert clean_document(text.encode("utf-8"), "crane.txt").title is None
+
+
+def test_the_steps_of_a_how_to_between_their_photos_are_the_article():
+    steps = [
+        f"Step {n}\n\nCut the foam block to fit the base of the glass dome, leaving a small gap "
+        f"all round so that the moss of layer {n} can be tucked in neatly later on.\n\n"
+        f"Foam block in the dome\n\nFoam block in the dome (Harbour Tech)"
+        for n in range(1, 9)
+    ]
+    intro = "How to build a glass dome garden"
+    menu = "\n".join(f"* Section {n}" for n in range(18))
+    excerpt = " ".join([*LEAD, LATER[0]])  # one paragraph above: no article of its own
+    parts = ["Harbour Tech", "Excerpt", excerpt, menu, intro, "By Jana Beispiel", *steps]
+    title, body = _body("\n\n".join(parts) + "\n", "dome.txt")
+    assert title == intro
+    assert "layer 1 " in body and "layer 8 " in body

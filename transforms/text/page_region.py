@@ -8,7 +8,7 @@ same way, from the shape of the lines alone (no outlet-specific rule):
   ending a sentence (or very long), mostly not link text, that is followed by more prose; the
   article is the largest run (code listings and tables inside it cost little toward its end,
   its table of contents joins its lead to its sections), but never a teaser list (blurbs
-  standing alone between their headlines and dates) under a run of running text;
+  standing alone between their headlines and dates) under running text of several paragraphs;
 - the **title** is the headline-like line just above the body: in Markdown the page's only
   level-1 heading when it has exactly one above the body (exporters write the page's ``<h1>``
   as ``#``, and a page with one ``<h1>`` holds its headline there), else the first level-1
@@ -470,15 +470,16 @@ def locate_article(units: list[Unit], *, markdown: bool) -> Region | None:
 def _stories(
     units: list[Unit], prose: list[bool], runs: list[tuple[int, int, int]]
 ) -> list[tuple[int, int, int]]:
-    """The runs that may be the article: a teaser list under a run of running text is the
-    site's "more stories" below the article (a landing page's feature blurbs stay)."""
+    """The runs that may be the article: a teaser list under running text of several
+    paragraphs is the site's "more stories" below the article (a landing page's feature
+    blurbs stay, and so do a how-to's steps between their photos under a lone excerpt)."""
     kept: list[tuple[int, int, int]] = []
     story_above = False
     for run in runs:
         teasers = _teaser_list(units, prose, run)
         if not (teasers and story_above):
             kept.append(run)
-        story_above = story_above or not teasers
+        story_above = story_above or (not teasers and run[1] > run[0])
     return kept
 
 
