@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from importlib.util import find_spec
 from pathlib import Path
 
-from flows.ops.local_es import free_port
+from flows.ops.local_es import free_port, http_get_json
 
 log = logging.getLogger(__name__)
 
@@ -28,16 +28,16 @@ STOP_WAIT_SECONDS = 5
 PR_SET_PDEATHSIG = 1  # prctl(2)
 REACH_SECONDS = 10
 START_ATTEMPTS = 3  # another process may take the free port first: uvicorn exits, try again
-_temporary: list[str] = []  # the URL of this process's temporary API, once it answers
+_temporary_url: str | None = None  # this process's temporary API, once it answers
 
 
 class PrefectApiError(RuntimeError):
-    """The configured Prefect API does not answer."""
+    """The configured Prefect API does not answer, or the temporary server did not start."""
 
 
 def temporary_api_url() -> str | None:
     """The API URL of the temporary server this process started, or None."""
-    return _temporary[0] if _temporary else None
+    return _temporary_url
 
 
 def start_prefect_api() -> Callable[[], None]:
@@ -60,6 +60,7 @@ def start_prefect_api() -> Callable[[], None]:
     process = _spawn(port, tied=True)
 
     def boot() -> None:
+        global _temporary_url
         try:
             from prefect.settings import (
                 PREFECT_API_URL,
@@ -71,7 +72,7 @@ def start_prefect_api() -> Callable[[], None]:
                 _reachable(configured)
                 return
             timeout = PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()
-            _temporary.append(_serve(process, port, timeout))
+            _temporary_url = _serve(process, port, timeout)
         except BaseException as exc:  # raised again by the waiting thread
             failure.append(exc)
 
@@ -167,7 +168,7 @@ def _serve(process: subprocess.Popen[bytes], port: int, timeout: float) -> str:
         if _answers(process, f"{url}/health", timeout):
             return url
         _stop(process)
-    raise RuntimeError(f"the temporary Prefect server did not start ({START_ATTEMPTS} attempts)")
+    raise PrefectApiError(f"the temporary Prefect server did not start ({START_ATTEMPTS} attempts)")
 
 
 def _uvicorn_command(port: int) -> list[str]:
@@ -204,21 +205,20 @@ def _server_env() -> dict[str, str]:
 
 
 def _answers(process: subprocess.Popen[bytes], health: str, timeout: float) -> bool:
-    """True once the server's health endpoint answers 200; False when the process exits first
+    """True once the server's health endpoint answers; False when the process exits first
     (its port was taken); raises on timeout."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             return False
         try:
-            with urllib.request.urlopen(health, timeout=1) as response:
-                if response.status == 200:
-                    return True
-        except (urllib.error.URLError, OSError):
+            http_get_json(health, timeout=1)
+            return True
+        except (urllib.error.URLError, OSError, ValueError):  # not up yet, or not Prefect yet
             pass
         time.sleep(HEALTH_POLL_SECONDS)
     _stop(process)
-    raise RuntimeError(f"the temporary Prefect server did not answer within {timeout:.0f} s")
+    raise PrefectApiError(f"the temporary Prefect server did not answer within {timeout:.0f} s")
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:

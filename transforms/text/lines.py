@@ -18,6 +18,8 @@ _ALNUM = re.compile(r"[^\W_]")
 _TEXT_BULLET = re.compile(r"^(?:[*•·▪►◦‣○●■□▸▹➤→+-]|\d{1,3}[.)])\s+(?=\S)")
 # lynx -dump link references: "[12]Home" in the text, "  12. https://..." in its list.
 _LYNX_REF = re.compile(r"\[(\d{1,4})\]")
+# lynx -dump prints a form's button as its label: "Jun 7, 2023 | (BUTTON)".
+LYNX_BUTTON = r"\(BUTTON\)"
 
 
 @dataclass(slots=True)

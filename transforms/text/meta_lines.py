@@ -19,15 +19,14 @@ from transforms.fields.dates import (
     parse_date_line,
     without_reading_time,
 )
-from transforms.text.lines import Unit, word_count
+from transforms.text.lines import LYNX_BUTTON, Unit, word_count
 
 META_MAX_WORDS = 30
 AUTHOR_LINE_MAX_WORDS = 60  # "By <linked name>, a reporter who covers ..." is still a byline
 # "By Jane Roe, a deputy editor who covers ...": the author note after the name.
 _AUTHOR_NOTE = re.compile(r",\s+(?:a|an|the|who|is|was|our)\s.*$", re.IGNORECASE)
 _SEPARATORS = re.compile(r"\s*(?:\||·|•|/|—|–)\s*|\s{2,}")
-# A button's label a text browser prints in place of it ("Jun 7, 2023 | (BUTTON)": lynx).
-_BUTTON = re.compile(r"\s*\(BUTTON\)\s*")
+_BUTTON = re.compile(rf"\s*{LYNX_BUTTON}\s*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,8 +48,7 @@ def _read_meta(text: str, strong: bool, linked: bool) -> Meta:
     """The byline and the date of a header line (its reading time and buttons aside), or
     ``NOT_META``."""
     signed = strong or linked
-    if "(BUTTON)" in text:
-        text = _BUTTON.sub(" ", text).strip()
+    text = _BUTTON.sub(" ", text).strip()
     if not (text := without_reading_time(text)):
         return NOT_META
     if (parsed := parse_date_line(text)) is not None:

@@ -37,7 +37,7 @@ from transforms.fields.dates import find_date_in_line, is_stamp, parse_date_line
 from transforms.fields.outlets import by_masthead
 from transforms.folding import match_key
 from transforms.text.lead_overlap import lead_share, lead_tokens
-from transforms.text.lines import TERMINAL, Unit, word_count
+from transforms.text.lines import LYNX_BUTTON, TERMINAL, Unit, word_count
 from transforms.text.meta_lines import META_MAX_WORDS, is_meta_line, read_meta
 from transforms.text.rules import match_block_start, match_line
 
@@ -84,7 +84,7 @@ LEAD_SWITCH_SHARE = 0.6  # a line above the body sharing this much may replace i
 LEAD_MARGIN = 0.2
 LEAD_MIN_SHARED = 2  # content words it must share at least
 SHORT_TITLE_LEAD_WORDS = 80  # the body's first words that name a short title's subject
-_CODE_MARKS = re.compile(r"[{}=;]|\w_\w|_{4}|\(BUTTON\)|\($")  # code and form controls
+_CODE_MARKS = re.compile(rf"[{{}}=;]|\w_\w|_{{4}}|{LYNX_BUTTON}|\($")  # code and form controls
 # A short line of a code block or a drawn table: braces, semicolons, identifiers, box rules, an
 # open bracket or comma at its end, or closing brackets alone ("}", "),", "] list: [").
 _CODE_LINE = re.compile(r"[{};=│┃─┼]|[^\W_]_[^\W_]|[(\[{,]$|^[.)\]}\s,]+$")
