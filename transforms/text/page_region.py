@@ -72,6 +72,7 @@ SHORT_ITEM_WORDS = 4  # tag and share-button items inside the header block
 TAIL_MIN_UNITS = 5  # a shorter tail is left to the heading and line rules
 META_BELOW_BODY = 3  # a byline under the standfirst sits in the body's first lines
 ANCHOR_SKIP = 2  # other lines (standfirst, kicker) between a headline and its byline
+ANCHOR_LABELS = 12  # short labels (a tool row) a headline may stand above its byline
 JOIN_GAP_UNITS = 2  # short lines between two runs that may still be one article
 TOC_MIN_ITEMS = 3
 TOC_MATCH_SHARE = 0.6  # of a contents list's items that are subheadings printed below it
@@ -244,17 +245,20 @@ def _sole_h1(units: list[Unit], body: int) -> int | None:
 
 def _meta_anchored(units: list[Unit], lo: int, body: int) -> int | None:
     """The headline standing just above a byline or date line of the header (a standfirst or
-    a kicker may sit between; share buttons and images do not count)."""
+    a kicker may sit between; share buttons, tool labels and images do not count)."""
     for k in range(lo, min(len(units), body + META_BELOW_BODY)):
         if units[k].words > META_MAX_WORDS or not is_meta_line(units[k]) or in_menu(units, k):
             continue
-        others = 0
+        others = labels = 0
         for j in range(k - 1, lo - 1, -1):
             unit = units[j]
             if not unit.words or unit.image or _boilerplate(unit):
                 continue
             if unit.words >= TEXT_TITLE_MIN_WORDS and is_headline(unit):
                 return _repeated_above(units, j, lo)
+            if unit.words <= SHORT_WORDS and not unit.list_item and labels < ANCHOR_LABELS:
+                labels += 1  # "Print Article", "Comments": the article's tool row
+                continue
             others += 1
             if others > ANCHOR_SKIP:
                 break
@@ -287,11 +291,14 @@ def _repeated_above(units: list[Unit], j: int, lo: int) -> int:
     return j
 
 
-def _signed_headline(units: list[Unit], body: int) -> int | None:
+def _signed_headline(units: list[Unit], body: int, prose: list[bool] | None = None) -> int | None:
     """The nearest headline above the body standing over a "By ..." line, however far up: a
-    video or teaser strip may sit between the article's header and its text."""
+    video or teaser strip may sit between the article's header and its text. With ``prose``,
+    only a header with no running text between it and the body."""
     for k in range(body - 1, 0, -1):
         unit = units[k]
+        if prose is not None and prose[k]:
+            return None
         signed = unit.words <= META_MAX_WORDS and opens_with_by_word(unit.text)
         if not (signed and is_meta_line(unit)):
             continue
@@ -374,6 +381,8 @@ def _text_title(units: list[Unit], lo: int, body: int, prose: list[bool]) -> int
         if is_headline(unit) and unit.words >= TEXT_TITLE_MIN_WORDS:
             found = j
     anchored = _meta_anchored(units, lo, body)
+    if anchored is None:  # a signed header above a video strip beats a line of the strip
+        anchored = _signed_headline(units, body, prose)
     return anchored if anchored is not None else found
 
 
