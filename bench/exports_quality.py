@@ -43,6 +43,10 @@ and quotes stripped at both ends.
   means UTC), over pages with a published date.
 - outlet: norm(``outlet.name``) == norm(site_name), or site_name equals the outlet domain (with
   or without "www."), over pages with a site name.
+- held: for each export row, the share of pages whose file holds the gold title, every gold
+  author name and the gold date at all (see ``held``). The HTML row reads ``<title>``, meta
+  tags and JSON-LD that no export carries, so the gap to it that a cleaner can close is the gap
+  to these shares, printed in a table of their own.
 Language of a page (for the per-language rows): gold ``lang``, else ``<html lang>``, og:locale or
 Content-Language, else ``?`` (no guess: the rows must not depend on the code they measure).
 Speed: documents cleaned per CPU second (``time.process_time``) over a row's files.
@@ -53,6 +57,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import hashlib
+import itertools
 import json
 import multiprocessing
 import re
@@ -79,6 +84,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from bench.html_quality import corpus_scores, decode, load_pages, page_scores  # noqa: E402
 from transforms.clean import clean_document  # noqa: E402
+from transforms.fields.dates import find_date_in_line  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "eval"
 HB_DIR, RD_DIR = SHARED / "html-benchmark-dev", SHARED / "readability-dev"
@@ -449,8 +455,39 @@ def outlet_ok(name: str | None, domain: str | None, site: str) -> bool:
     return norm(name) == gold or (bool(host) and gold in {host, host.removeprefix("www.")})
 
 
-def score(page: Page, result: Result) -> None:
-    """Fill ``result.score``: F1 of the body, 1/0 per metadata field, None without gold."""
+_MARKUP = re.compile(r"\[([^\]]*)\]\([^)]*\)|[#*_>`|\[\]]")
+HELD_LINE_WORDS = 30  # a longer line is running text, where no date or title is printed
+
+
+def held(page: Page, text: str) -> dict[str, float | None]:
+    """Whether the export holds each gold field at all: the best any cleaner of the file could
+    score. Title: a line, or two or three lines in a row (text browsers wrap), with Markdown
+    marks and link targets stripped, that ``title_ok`` accepts (front matter ``title:`` too).
+    Authors: every gold name somewhere in the normalised text. Date: a line of at most
+    ``HELD_LINE_WORDS`` words whose date, read by ``find_date_in_line`` (the line reader of the
+    code measured: a lower bound), is on the gold UTC day."""
+    gold = page.gold
+    lines = [_MARKUP.sub(lambda m: m.group(1) or " ", line).strip() for line in text.splitlines()]
+    lines = [" ".join(line.removeprefix("title:").split()) for line in lines if line]
+    out: dict[str, float | None] = {"title_held": None, "authors_held": None, "date_held": None}
+    if want := gold.get("title"):
+        joined = [*lines, *map(" ".join, itertools.pairwise(lines))]
+        joined += map(" ".join, zip(lines, lines[1:], lines[2:], strict=False))
+        site = gold.get("site_name")
+        out["title_held"] = float(any(title_ok(line, want, site) for line in joined))
+    if byline := gold.get("byline"):
+        flat = norm(" ".join(lines))
+        out["authors_held"] = float(all(name in flat for name in gold_authors(byline)))
+    if day := utc_day(gold.get("published")):
+        short = (line for line in lines if len(line.split()) <= HELD_LINE_WORDS)
+        found = (find_date_in_line(line) for line in short)
+        out["date_held"] = float(any(f is not None and utc_day(f[0].iso) == day for f in found))
+    return out
+
+
+def score(page: Page, result: Result, export: str | None = None) -> None:
+    """Fill ``result.score``: F1 of the body, 1/0 per metadata field, None without gold; with
+    the ``export`` text, also what it holds (``held``)."""
     truth = page.gold.get("body") or page.gold.get("readability_text") or ""
     precision, recall = page_scores(truth, result.body)
     s: dict[str, float | None] = {
@@ -470,6 +507,8 @@ def score(page: Page, result: Result) -> None:
         s["date"] = None if day is None else float(utc_day(result.published) == day)
         site = gold.get("site_name")
         s["outlet"] = float(outlet_ok(*result.outlet, site)) if site else None
+        if export is not None:
+            s |= held(page, export)
     result.score = s
 
 
@@ -507,8 +546,15 @@ class Row:
     cpu: float  # seconds of CPU for all pages
 
 
-def run_row(name: str, scope: str, pages: list[Page], make: Callable[[Page], Result]) -> Row:
-    """One row: ``make`` on every page, timed and scored; an exception counts as an empty result."""
+def run_row(
+    name: str,
+    scope: str,
+    pages: list[Page],
+    make: Callable[[Page], Result],
+    export: Callable[[Page], str] | None = None,
+) -> Row:
+    """One row: ``make`` on every page, timed and scored (with what the ``export`` text of the
+    page holds, for export rows); an exception counts as an empty result."""
     row = Row(name, scope, [], 0.0)
     for page in pages:
         start = time.process_time()
@@ -523,7 +569,7 @@ def run_row(name: str, scope: str, pages: list[Page], make: Callable[[Page], Res
                 f":{where.lineno}",
             )
         row.cpu += time.process_time() - start
-        score(page, result)
+        score(page, result, export(page) if export else None)
         row.results.append(result)
     return row
 
@@ -549,13 +595,20 @@ def _row_job(spec: tuple[str, str, str]) -> Row:
             return from_article(page.key, clean_document(page.raw, f"{page.key}.html"))
         if name == "trafilatura":
             return from_trafilatura(page.key, page.html)
-        data = (CACHE / name / scope / f"{page.key}.{ext}").read_bytes()
-        return from_article(page.key, clean_document(data, f"{page.key}.{ext}"))
+        return from_article(page.key, clean_document(_export(page), f"{page.key}.{ext}"))
 
-    return run_row(name, scope, _JOB_PAGES, make)
+    def _export(page: Page) -> bytes:
+        return (CACHE / name / scope / f"{page.key}.{ext}").read_bytes()
+
+    def _text(page: Page) -> str:
+        return _export(page).decode("utf-8", "replace")
+
+    exported = name not in ("html", "trafilatura")
+    return run_row(name, scope, _JOB_PAGES, make, _text if exported else None)
 
 
 METRICS = ("f1_gold", "f1_rd", "title", "authors", "auth_byl", "date", "outlet")
+HELD = (("title", "title_held"), ("auth_byl", "authors_held"), ("date", "date_held"))
 
 
 def summarize(row: Row, pages: dict[str, Page], keep: Callable[[Page], bool]) -> dict[str, Any]:
@@ -569,7 +622,7 @@ def summarize(row: Row, pages: dict[str, Page], keep: Callable[[Page], bool]) ->
             if r.key.startswith(prefix)
         ]
         out[metric] = {"value": corpus_scores(pairs)[0] if pairs else None, "n": len(pairs)}
-    for metric in METRICS[2:]:
+    for metric in (*METRICS[2:], *(h for _, h in HELD)):
         values = [r.score[metric] for r in chosen if r.score.get(metric) is not None]
         out[metric] = {"value": sum(values) / len(values) if values else None, "n": len(values)}
     return out
@@ -601,6 +654,17 @@ def print_table(
             v, b = m[k]["value"], base[k]["value"] if base else None
             line += _cell(None if v is None or b is None else v - b, 8, signed=True)
         print(line + f"{speed:>9}")
+
+
+def print_held(title: str, rows: list[tuple[str, dict[str, Any]]]) -> None:
+    """Each export row's title, authors (pages with a byline) and date beside the share of
+    pages whose file holds them (``held``): the part of the gap to HTML a cleaner can close."""
+    print(f"\n{title}")
+    heads = "".join(f"{h:>9}{'held':>7}" for h in ("title", "auth byl", "date"))
+    print(f"{'row':28}" + heads)
+    for label, m in rows:
+        cells = "".join(_cell(m[k]["value"], 9) + _cell(m[h]["value"], 7) for k, h in HELD)
+        print(f"{label:28}" + cells)
 
 
 def field_counts(m: dict[str, Any]) -> str:
@@ -723,6 +787,10 @@ def main() -> None:
             table.append((label, m, None if row is rows[0] else base, speed))
         print_table(f"== {half}: {len(list(filter(keep, page_list)))} pages", table)
         print(f"gold n ({half}): {field_counts(base)}")
+        held_rows = [(label, m) for label, m, _, _ in table[2:]]
+        print_held(
+            f"== {half}: what the files hold (ours, then the share of files holding it)", held_rows
+        )
         langs = Counter(p.lang for p in page_list if keep(p))
         lang_rows = []
         for lang, count in sorted(langs.items(), key=lambda kv: (-kv[1], kv[0])):
