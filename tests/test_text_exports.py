@@ -738,3 +738,23 @@ def test_a_headline_printed_twice_above_a_captioned_photo_is_the_title() -> None
     article = _clean("\n".join(lines), "twice.txt")
     assert article.title == headline
     assert article.authors == ["Jana Beispiel"]
+
+
+def test_a_card_link_around_an_avatar_and_a_name_is_an_author_link() -> None:
+    card = "[\n\n![avatar](/img/mara.png)\n\nMara Lind](https://tribune.example/u/mara-lind)"
+    text = f"# {TITLE}\n\n{card}\n\n•\n\n8h\n\n" + "\n\n".join(BODY)
+    article = _clean(text, "card.md")
+    assert article.authors == ["Mara Lind"]
+    assert "](" not in article.body
+
+
+def test_teaser_cards_whose_links_wrap_an_image_and_a_headline_are_link_text() -> None:
+    cards = [
+        f"[\n\n![photo](/img/{n}.jpg)\n\n#### Ferry number {n} returns to the island route]"
+        f"(/news/article/ferry-{n}.php)"
+        for n in range(1, 7)
+    ]
+    article = _clean("\n\n".join([f"# {TITLE}", *BODY, *cards]) + "\n", "cards.md")
+    assert article.title == TITLE
+    assert "Ferry number" not in article.body
+    assert not any("](" in r.text for r in article.removed)

@@ -91,7 +91,7 @@ def parse_line(line: str) -> MarkdownLine:
     if first in _RULE_STARTS and _RULE.match(line):
         return MarkdownLine("", rule=True)
     if first == "#" and (heading := _HEADING.match(line)):
-        inner = heading.group(2)
+        inner = _reopened(heading.group(2))
         text = strip_inline(inner)
         return MarkdownLine(text, heading=len(heading.group(1)), link_chars=_link_chars(inner))
     body, list_item = line, False
@@ -100,6 +100,7 @@ def parse_line(line: str) -> MarkdownLine:
         listed = _LIST_PREFIX.sub("", body, count=1)
         if listed != body and not (first.isdigit() and continues_a_day(listed)):
             list_item, body = True, listed
+    body = _reopened(body)
     stripped = body.strip()
     strong = (
         len(stripped) > 4
@@ -116,6 +117,16 @@ def parse_line(line: str) -> MarkdownLine:
         image=image,
         authors=author_links(body) if "](" in body else (),
     )
+
+
+def _reopened(text: str) -> str:
+    """A link's text and target on this line, its opening bracket on an earlier one (a card
+    link wrapped around an image and a headline: "Jane Roe](/author/jane-roe)"), as one link."""
+    close = text.find("](")
+    if close <= 0 or "[" in text[:close]:
+        return text
+    stripped = text.lstrip()
+    return f"{text[: len(text) - len(stripped)]}[{stripped}"
 
 
 @cache
