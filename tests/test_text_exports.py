@@ -758,3 +758,19 @@ def test_teaser_cards_whose_links_wrap_an_image_and_a_headline_are_link_text() -
     assert article.title == TITLE
     assert "Ferry number" not in article.body
     assert not any("](" in r.text for r in article.removed)
+
+
+@pytest.mark.parametrize(
+    "credit",
+    [
+        ["Mara Lind", "Mara Lind", "Follow", "Oct 18, 2019 · 8 min read"],  # avatar alt, button
+        ["Mara Lind", "(BUTTON) Follow", "Oct 18, 2019"],  # lynx
+        ["Mara Lind Mara Lind", "2 hours ago"],  # the alt text and the name on one line
+    ],
+)
+def test_a_bare_name_over_a_follow_button_and_a_date_is_the_byline(credit: list[str]) -> None:
+    text = "\n\n".join([TITLE, *credit, *BODY]) + "\n"
+    article = _clean(text, "follow.txt")
+    assert article.authors == ["Mara Lind"]
+    assert "Mara Lind" not in article.body and "Follow" not in article.body
+    assert lost_lines(text, article) == []

@@ -18,7 +18,7 @@ from transforms.fields.dates import (
 )
 from transforms.fields.outlets import by_masthead
 from transforms.record import Removal
-from transforms.text.lines import Unit, word_count
+from transforms.text.lines import Unit, undoubled, word_count
 from transforms.text.meta_lines import (
     META_MAX_WORDS,
     is_meta_line,
@@ -109,8 +109,12 @@ def _read_between(units: list[Unit], lo: int, hi: int, header: Header) -> list[U
             header.removed.append(Removal("stamp", unit.text))
         elif _take_meta_line(unit, header):
             continue
-        elif header.byline is None and name_beside_date(units, k):
-            header.byline = header.byline_line = unit.text
+        elif header.byline is None and (name := name_beside_date(units, k)):
+            header.byline, header.byline_line = name, unit.text
+            if name != unit.text:  # "Jane Roe Jane Roe": the avatar's alt text beside it
+                header.removed.append(Removal("credit", unit.text))
+        elif header.byline_line is not None and undoubled(unit.text) == header.byline:
+            header.removed.append(Removal("credit", unit.text))  # the name's second copy
         elif header.title is not None and unit.text == header.title:
             header.removed.append(Removal("title_repeat", unit.text))
         elif (

@@ -20,6 +20,22 @@ _TEXT_BULLET = re.compile(r"^(?:[*•·▪►◦‣○●■□▸▹➤→+-]|\
 _LYNX_REF = re.compile(r"\[(\d{1,4})\]")
 # lynx -dump prints a form's button as its label: "Jun 7, 2023 | (BUTTON)".
 LYNX_BUTTON = r"\(BUTTON\)"
+_BUTTON_LABEL = re.compile(rf"\s*{LYNX_BUTTON}\s*")
+
+
+def without_buttons(text: str) -> str:
+    """The text without a text browser's button labels ("(BUTTON) Follow": lynx)."""
+    return _BUTTON_LABEL.sub(" ", text).strip() if "(BUTTON)" in text else text
+
+
+def undoubled(text: str) -> str:
+    """A label printed twice on one line ("Jane Roe Jane Roe": an avatar's alt text beside the
+    name, a logo's beside its text) once; other text as it is."""
+    words = text.split()
+    half = len(words) // 2
+    if half and len(words) % 2 == 0 and words[:half] == words[half:]:
+        return " ".join(words[:half])
+    return text
 
 
 @dataclass(slots=True)

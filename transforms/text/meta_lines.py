@@ -19,14 +19,14 @@ from transforms.fields.dates import (
     parse_date_line,
     without_reading_time,
 )
-from transforms.text.lines import LYNX_BUTTON, Unit, word_count
+from transforms.text.lines import Unit, undoubled, without_buttons, word_count
+from transforms.text.rules import match_line
 
 META_MAX_WORDS = 30
 AUTHOR_LINE_MAX_WORDS = 60  # "By <linked name>, a reporter who covers ..." is still a byline
 # "By Jane Roe, a deputy editor who covers ...": the author note after the name.
 _AUTHOR_NOTE = re.compile(r",\s+(?:a|an|the|who|is|was|our)\s.*$", re.IGNORECASE)
 _SEPARATORS = re.compile(r"\s*(?:\||·|•|/|—|–)\s*|\s{2,}")
-_BUTTON = re.compile(rf"\s*{LYNX_BUTTON}\s*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +48,7 @@ def _read_meta(text: str, strong: bool, linked: bool) -> Meta:
     """The byline and the date of a header line (its reading time and buttons aside), or
     ``NOT_META``."""
     signed = strong or linked
-    text = _BUTTON.sub(" ", text).strip()
+    text = without_buttons(text)
     if not (text := without_reading_time(text)):
         return NOT_META
     if (parsed := parse_date_line(text)) is not None:
@@ -144,13 +144,26 @@ def is_meta_line(unit: Unit) -> bool:
     return read_meta(unit) is not NOT_META
 
 
-def name_beside_date(units: list[Unit], k: int) -> bool:
-    """A bare name on the line next to a date line ("* Jane Roe" over "* 7 March 2024"), or
-    over a relative stamp ("Jane Roe" over "1 day ago")."""
-    unit = units[k]
-    if unit.words > NAME_BESIDE_DATE_WORDS or not looks_like_byline(unit.text, emphasised=True):
-        return False
-    beside = [units[j] for j in (k - 1, k + 1) if 0 <= j < len(units)]
+def name_beside_date(units: list[Unit], k: int) -> str | None:
+    """The bare name on a line next to a date line ("* Jane Roe" over "* 7 March 2024"), or
+    over a relative stamp ("Jane Roe" over "1 day ago"), printed once (an avatar's alt text
+    beside it aside); None for other lines. A social button ("Follow") and a second copy of the
+    name may stand between the name and the date under it."""
+    name = undoubled(units[k].text)
+    if word_count(name) > NAME_BESIDE_DATE_WORDS or not looks_like_byline(name, emphasised=True):
+        return None
+    below = k + 1
+    while below < len(units) and _between_name_and_date(units[below], name):
+        below += 1
+    beside = [units[j] for j in (k - 1, below) if 0 <= j < len(units)]
     if any((meta := read_meta(other)).date and meta.byline is None for other in beside):
+        return name
+    return name if below < len(units) and is_relative_stamp(units[below].text) else None
+
+
+def _between_name_and_date(unit: Unit, name: str) -> bool:
+    text = without_buttons(unit.text)
+    if not text or undoubled(text) == name:
         return True
-    return k + 1 < len(units) and is_relative_stamp(units[k + 1].text)
+    rule = match_line(text)
+    return rule is not None and rule.kind == "share"

@@ -37,7 +37,7 @@ from transforms.fields.dates import find_date_in_line, is_stamp, parse_date_line
 from transforms.fields.outlets import by_masthead
 from transforms.folding import match_key
 from transforms.text.lead_overlap import lead_share, lead_tokens
-from transforms.text.lines import LYNX_BUTTON, TERMINAL, Unit, word_count
+from transforms.text.lines import LYNX_BUTTON, TERMINAL, Unit, undoubled, word_count
 from transforms.text.meta_lines import META_MAX_WORDS, is_meta_line, read_meta
 from transforms.text.rules import match_block_start, match_line
 
@@ -158,7 +158,7 @@ def is_headline(unit: Unit) -> bool:
         or by_masthead(text)
         or _inline_menu(text, unit.words)
         or _glued_menu(text)
-        or _doubled(text)
+        or undoubled(text) != text  # a logo's text beside its image's
         or (unit.words > TWO_SENTENCE_WORDS and _SENTENCE_BREAK.search(text) is not None)
         or is_stamp(text)
         or _URL_IN_TEXT.search(text) is not None
@@ -166,14 +166,6 @@ def is_headline(unit: Unit) -> bool:
         or is_meta_line(unit)
         or _mostly_date(text)
     )
-
-
-def _doubled(text: str) -> bool:
-    """A label printed twice on one line ("Tech Insider Tech Insider": a logo's text beside
-    its image's), not a headline."""
-    words = text.split()
-    half = len(words) // 2
-    return half > 0 and len(words) % 2 == 0 and words[:half] == words[half:]
 
 
 def _cut_fragment(text: str) -> bool:

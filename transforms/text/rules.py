@@ -11,6 +11,7 @@ from functools import cache, lru_cache
 
 from transforms.data_files import compile_pattern, load, profiles
 from transforms.data_models import BoilerplateFile, LineRuleEntry
+from transforms.text.lines import without_buttons
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +72,9 @@ def block_rules() -> tuple[BlockRule, ...]:
 
 @lru_cache(maxsize=1 << 16)  # header and page-region checks ask about the same lines again
 def match_line(text: str) -> LineRule | None:
-    """The first line rule whose pattern matches ``text``, or None."""
+    """The first line rule whose pattern matches ``text`` (a text browser's button labels
+    aside), or None."""
+    text = without_buttons(text)
     for rule in line_rules():
         if rule.pattern.search(text):
             return rule
