@@ -31,6 +31,8 @@ from transforms.fields.bylines import (
         ("Staff Reporter", [], "Staff Reporter", None),
         ("Web Desk", [], "Web Desk", None),
         ("By Ludwig van Halen", ["Ludwig van Halen"], None, None),
+        ("by Ana Lima (reporting) and Ben Ode (photography)", ["Ana Lima"], None, None),
+        ("By Ana Lima, Ben Ode (video) and Cal Reyes", ["Ana Lima", "Cal Reyes"], None, None),
     ],
 )
 def test_parse_byline(raw: str, authors: list[str], org: str | None, location: str | None) -> None:
@@ -280,7 +282,8 @@ def test_looks_like_byline_rejects(line: str) -> None:
         ("Source: Jane Roe", [], None),
         ("Photos: Jane Roe", [], None),
         ("Written by Sam Carter Edited by Lee Park", ["Sam Carter"], None),
-        ("Lena Vogel (Text) und Jonas Keller (Fotos)", ["Lena Vogel", "Jonas Keller"], None),
+        # a photo credit after the name, as before it ("Photos: Lee Park"), names no author
+        ("Lena Vogel (Text) und Jonas Keller (Fotos)", ["Lena Vogel"], None),
         ("Rui (Pedro Alves) Costa", ["Rui Pedro Alves Costa"], None),
         ("Moss, A., Kees, Jan de", ["A. Moss", "Jan de Kees"], None),
         ("Jane Roe, CNN", ["Jane Roe"], None),

@@ -41,6 +41,7 @@ _CJK_NAME = re.compile(rf"[{_CJK}·・ ]+")
 _LINE_BREAK = re.compile(r"\s*[\r\n]+\s*")
 _URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|@\w+", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
+_SKIPPED = "\u2063"  # marks the name a photo, video or editing role followed ("(photos)")
 _EMPTY_BRACKETS = re.compile(r"\(\s*\)|\[\s*\]|<\s*>")
 _INNER_PARENS = re.compile(r"\(([^()\d]*)\)(?=\s*[^\W\d_][\w'’-]*\s*(?:$|[,;|/]))")
 _SEPARATORS = re.compile(r"\s*(?:[,;|•·/()\[\]<>]|\s[–—-]\s|^[–—-]\s|\s[–—-]$)\s*")
@@ -114,6 +115,9 @@ class _Gated:
     def split(self, text: str) -> list[str]:
         return self.pattern.split(text) if self._open(text) else [text]
 
+    def finditer(self, text: str) -> list[re.Match[str]]:
+        return list(self.pattern.finditer(text)) if self._open(text) else []
+
 
 @dataclass(frozen=True, slots=True)
 class _Vocabulary:
@@ -124,6 +128,7 @@ class _Vocabulary:
     label: _Gated
     skip_label: _Gated
     inline_skip: _Gated  # before "Edited by", "Foto:" inside a line: a new segment
+    skip_role: _Gated  # "(photography)" after a name: a photo, video or editing credit
     source_label: _Gated
     co_credit: _Gated
     joiner: _Gated
@@ -239,6 +244,7 @@ def _compile_vocabulary(code: str) -> _Vocabulary:
             rf"^(?:(?:\S+\s+)?(?:{skips})(?:\s*[:：]|\s)|(?:{skips})$)", "skip_labels"
         ),
         inline_skip=gated(rf"\s+(?=(?:{long_skips})\s|(?:{skips})\s*[:：])", "skip_labels"),
+        skip_role=gated(rf"\s*\(\s*(?:{skips})\s*\)", "skip_labels"),
         source_label=gated(
             rf"^(?:{_alternation(words('source_labels')) or '(?!)'})\s*[:：]\s*", "source_labels"
         ),
@@ -563,6 +569,7 @@ def _parse(
         text, digits = text[:stamp], None  # a printed date glued to the names: not a name
     elif digits:
         text = text[: digits.start()]
+    text = vocab.skip_role.sub(f" {_SKIPPED}", text)  # "Jane Roe (photos)": not an author
     text = _INNER_PARENS.sub(r" \1 ", _EMPTY_BRACKETS.sub(" ", text))
     text = vocab.inline_skip.sub(" | ", text)
     chunks = _SEPARATORS.split(text.strip(" |•·:-–—"))
@@ -589,9 +596,17 @@ def _parse(
         if prefixed:
             parse.prefixed, skipping = True, False
             parse.single |= not digits  # "Von Heiko": the prefix says it is a byline
-        if not skipping:
+        if chunk.endswith(_SKIPPED):
+            chunk = _before_last_name(chunk.removesuffix(_SKIPPED), vocab)
+        if not skipping and chunk:
             _chunk(chunk, parse, vocab, last=i == len(chunks) - 1)
     return parse
+
+
+def _before_last_name(chunk: str, vocab: _Vocabulary) -> str:
+    """The names of a chunk before its last one ("Jane Roe and John Doe" -> "Jane Roe")."""
+    joins = vocab.joiner.finditer(chunk)
+    return chunk[: joins[-1].start()].strip() if joins else ""
 
 
 def parse_byline(
