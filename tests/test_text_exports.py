@@ -16,6 +16,7 @@ from transforms.record import Article
 from transforms.text.front_matter import split_front_matter
 from transforms.text.inline_html import strip_inline_html
 from transforms.text.lines import Unit
+from transforms.text.meta_lines import is_meta_line
 from transforms.text.page_region import is_headline
 
 BODY = [
@@ -774,3 +775,17 @@ def test_a_bare_name_over_a_follow_button_and_a_date_is_the_byline(credit: list[
     assert article.authors == ["Mara Lind"]
     assert "Mara Lind" not in article.body and "Follow" not in article.body
     assert lost_lines(text, article) == []
+
+
+def test_a_meta_line_of_credit_dates_and_byline_parts_gives_date_and_byline() -> None:
+    meta = "The Courier | 4 May 2015 13:36 • Updated 5 May 2015 20:13 | By Mara Lind"
+    text = "\n\n".join([TITLE, meta, *BODY]) + "\n"
+    article = _clean(text, "parts.txt")
+    assert article.authors == ["Mara Lind"]
+    assert article.published_at == "2015-05-04T13:36:00+00:00"
+    assert meta not in article.body
+
+
+def test_a_sentence_with_a_date_between_bars_is_no_meta_line() -> None:
+    line = "The council met on 4 March 2015 | and voted on the harbour plan the week after"
+    assert not is_meta_line(Unit(line))

@@ -26,6 +26,9 @@ META_MAX_WORDS = 30
 AUTHOR_LINE_MAX_WORDS = 60  # "By <linked name>, a reporter who covers ..." is still a byline
 # "By Jane Roe, a deputy editor who covers ...": the author note after the name.
 _AUTHOR_NOTE = re.compile(r",\s+(?:a|an|the|who|is|was|our)\s.*$", re.IGNORECASE)
+# Parts of a meta line: never "/" or a dash, which dates and names hold ("04/05/2015").
+_PARTS = re.compile(r"\s*[|•·]\s*")
+CREDIT_MAX_WORDS = 4
 _SEPARATORS = re.compile(r"\s*(?:\||·|•|/|—|–)\s*|\s{2,}")
 
 
@@ -78,8 +81,34 @@ def _read_meta(text: str, strong: bool, linked: bool) -> Meta:
     if beside and looks_like_byline(name, emphasised=True):
         return Meta(byline=name, date=date)
     if name and not opens_with_by_word(name):
-        return NOT_META  # a date inside other words: a sentence or a label, not a meta line
+        # a date inside other words: a sentence or a label, not a meta line, unless each
+        # separated part is a date, a signed byline or a credit
+        return _by_parts(text, signed=signed) or NOT_META
     return Meta(date=date)
+
+
+def _by_parts(text: str, *, signed: bool) -> Meta | None:
+    """The byline and the first date of a line of parts that are each a date, a signed byline
+    or a short credit ("Le Monde | 04.05.2015 à 13h36 • Mis à jour le 05.05.2015 à 20h13 | Par
+    Jane Roe"), else None."""
+    parts = [part for part in map(_clean_part, _PARTS.split(text)) if part]
+    byline: str | None = None
+    stamps: list[str] = []
+    for part in parts:
+        if parse_date_line(part) is not None:
+            stamps.append(part)
+        elif _signed_byline(part, signed=signed):
+            byline = byline or part
+        elif not _credit(part):
+            return None
+    date = parse_date_line(" | ".join(stamps)) if stamps and len(parts) > 1 else None
+    return Meta(byline=byline, date=date) if date else None
+
+
+def _credit(part: str) -> bool:
+    """An outlet's or a desk's name beside the date: a few capitalised words."""
+    words = part.split()
+    return len(words) <= CREDIT_MAX_WORDS and all(w[:1].isupper() for w in words)
 
 
 def _before_relative_stamp(text: str) -> str | None:
