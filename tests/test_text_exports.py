@@ -789,3 +789,18 @@ def test_a_meta_line_of_credit_dates_and_byline_parts_gives_date_and_byline() ->
 def test_a_sentence_with_a_date_between_bars_is_no_meta_line() -> None:
     line = "The council met on 4 March 2015 | and voted on the harbour plan the week after"
     assert not is_meta_line(Unit(line))
+
+
+def test_a_section_heading_over_its_tools_menu_gives_way_to_the_signed_headline() -> None:
+    tools = "\n".join(f"* [{name}](/tools/{n})" for n, name in enumerate(TAG_AND_SHARE_ROWS))
+    parts = ["# Harbour Health Centre", "## Tools & Resources", tools, "Font Size"]
+    parts += [f"## {TITLE}", "By [Mara Lind](/authors/mara-lind)", *BODY]
+    article = _clean("\n\n".join(parts) + "\n", "centre.md")
+    assert article.title == TITLE
+    assert article.authors == ["Mara Lind"]
+
+
+def test_a_subtitle_heading_over_the_byline_stays_under_the_headline() -> None:
+    parts = [f"# {TITLE}", "## Eleven rounds of talks ended without a written promise"]
+    parts += ["By [Mara Lind](/authors/mara-lind)", *BODY]
+    assert _clean("\n\n".join(parts) + "\n", "subtitle.md").title == TITLE

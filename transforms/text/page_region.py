@@ -257,6 +257,18 @@ def _meta_anchored(units: list[Unit], lo: int, body: int) -> int | None:
     return None
 
 
+def _signed_below_chrome(units: list[Unit], title: int | None, lo: int, body: int) -> int | None:
+    """The heading over the byline or date line when a link list stands between it and the
+    heading taken as the title (a section's "Allergies Health Center" over its tools menu);
+    else ``title``."""
+    if title is None:
+        return None
+    anchored = _meta_anchored(units, lo, body)
+    if anchored is None or anchored <= title or not units[anchored].heading:
+        return title
+    return anchored if any(map(_is_chrome, units[title + 1 : anchored])) else title
+
+
 def in_menu(units: list[Unit], k: int) -> bool:
     """A bare credit between two short labels ("FAQ", "La rédaction", "Contact"): a menu
     item, not a byline (a "by" word, an author link or a date says otherwise)."""
@@ -441,6 +453,7 @@ def locate_article(units: list[Unit], *, markdown: bool) -> Region | None:
         title = _sole_h1(units, body)
         if title is None:
             title = _markdown_title(units, anchor[0] if anchor else lo, body)
+        title = _signed_below_chrome(units, title, lo, body)
     if title is None:
         title = _text_title(units, lo, body, prose)
     if title is None:
