@@ -1,4 +1,5 @@
-"""HTML fragments inside text and Markdown exports, parsed with BeautifulSoup.
+"""HTML fragments inside text and Markdown exports, parsed with BeautifulSoup (its lxml tree
+builder: the pure-Python ``html.parser`` took most of a whole-page pandoc export's time).
 
 Exporters leave ``<figure>``, ``<figcaption>``, ``<iframe>``, ``<div class=...>`` blocks and
 ``<br>`` in Markdown. Captions, credits and embeds go to the audit list; every other text is
@@ -46,28 +47,36 @@ def strip_inline_html(text: str) -> tuple[str, list[Removal]]:
     """Text with HTML tags resolved, and the captions, credits and embeds taken out."""
     if not has_inline_html(text):
         return text, []
-    soup = BeautifulSoup(text, "html.parser")
+    soup = BeautifulSoup(text, "lxml")
     removed: list[Removal] = []
+    # Tags inside a removed one are skipped. (Not through ``Tag.decomposed``: on a tag that
+    # was never decomposed it searches the tag's subtree, which made parsing quadratic.)
+    gone: set[int] = set()
+
+    def drop(tag: Tag) -> None:
+        gone.update(map(id, tag.find_all(True)))
+        tag.decompose()
+
     for tag in soup.find_all(True):
-        if tag.decomposed:
+        if id(tag) in gone:
             continue
         name = tag.name.lower()
         if name in _DROPPED:
-            tag.decompose()
+            drop(tag)
         elif name in _EMBEDS:
             label = " ".join(tag.get_text(" ").split()) or str(tag.get("src") or name)
             removed.append(Removal("embed", label))
-            tag.decompose()
+            drop(tag)
         elif name == "figcaption" or (name in _CREDIT_TAGS and _CREDIT.search(_class_text(tag))):
             caption = " ".join(tag.get_text(" ").split())
             if caption:
                 removed.append(Removal("credit" if name != "figcaption" else "caption", caption))
-            tag.decompose()
+            drop(tag)
         elif name == "img":
             alt = " ".join(str(tag.get("alt") or "").split())
             if alt:
                 removed.append(Removal("image", alt))
-            tag.decompose()
+            drop(tag)
         elif name == "br":
             tag.replace_with(NavigableString("\n"))
         elif name in _BLOCKS or (name in _CREDIT_TAGS and _META_CLASS.search(_class_text(tag))):
