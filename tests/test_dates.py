@@ -361,6 +361,9 @@ def test_a_labelled_cjk_date_is_a_date_line() -> None:
         ("hace 2 horas", True),
         ("Yesterday", True),
         ("gestern, 14:32", True),
+        ("před 2 hodinami", True),  # the stamp languages beyond the date languages
+        ("3 timmar sedan", True),
+        ("2 часа назад", True),
         ("5 min read", False),
         ("3 days", False),
         ("Mara Lind", False),

@@ -804,3 +804,8 @@ def test_a_subtitle_heading_over_the_byline_stays_under_the_headline() -> None:
     parts = [f"# {TITLE}", "## Eleven rounds of talks ended without a written promise"]
     parts += ["By [Mara Lind](/authors/mara-lind)", *BODY]
     assert _clean("\n\n".join(parts) + "\n", "subtitle.md").title == TITLE
+
+
+def test_a_bare_name_over_a_stamp_of_a_further_language_is_the_byline() -> None:
+    text = "\n\n".join([TITLE, "Mara Lind Mara Lind", "před 2 hodinami", *BODY]) + "\n"
+    assert _clean(text, "stamp.txt").authors == ["Mara Lind"]

@@ -121,6 +121,7 @@ class DatesFile(DataFile):
 
     short_months: list[str]
     languages: list[str]
+    stamp_languages: list[str]  # relative stamps only ("před 2 hodinami"), not their dates
     connectors: list[str]
     labels: DateLabels
     timezones: dict[str, int]  # abbreviation -> offset in minutes

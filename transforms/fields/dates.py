@@ -521,7 +521,7 @@ def is_relative_stamp(line: str, languages: tuple[str, ...] = ()) -> bool:
     tokens = [t.strip(_EDGE + ".") for t in _TOKEN.findall(line)]
     if not tokens or len(tokens) > RELATIVE_MAX_WORDS:
         return False
-    langs = _languages(languages)
+    langs = (*_languages(languages), *_vocabulary()["stamp_languages"])
     parts, relative = _relative_words(langs)
     unlabelled = _labels().sub(" ", " ".join(tokens)).split()
     folded = [fold(t) for t in unlabelled]
