@@ -37,3 +37,12 @@ def test_fields_without_gold_are_not_scored():
         "authors_held": None,
         "date_held": None,
     }
+
+
+def test_the_body_held_is_the_share_of_the_gold_body_in_the_file():
+    body = " ".join(f"Sentence {n} of the harbour story goes on for a while." for n in range(40))
+    page = Page("hb-x", "x", b"", "", "", {"body": body})
+    whole = held(page, f"Menu\n\n{body}\n\nFooter\n")["body_held"]
+    half = held(page, body[: len(body) // 2])["body_held"]
+    assert whole == 1.0
+    assert half is not None and 0.3 < half < 0.7
