@@ -88,9 +88,9 @@ def _read_meta(text: str, strong: bool, linked: bool) -> Meta:
 
 
 def _by_parts(text: str, *, signed: bool) -> Meta | None:
-    """The byline and the first date of a line of parts that are each a date, a signed byline
-    or a short credit ("Le Monde | 04.05.2015 à 13h36 • Mis à jour le 05.05.2015 à 20h13 | Par
-    Jane Roe"), else None."""
+    """The byline and the published date of a line of parts that are each a date stamp, a
+    signed byline or a short credit ("Le Monde | 04.05.2015 à 13h36 • Mis à jour le 05.05.2015
+    à 20h13 | Par Jane Roe"), else None."""
     parts = [part for part in map(_clean_part, _PARTS.split(text)) if part]
     byline: str | None = None
     stamps: list[str] = []
@@ -191,6 +191,7 @@ def name_beside_date(units: list[Unit], k: int) -> str | None:
 
 
 def _between_name_and_date(unit: Unit, name: str) -> bool:
+    """An empty line, a copy of the name or a social button under a bare name."""
     text = without_buttons(unit.text)
     if not text or undoubled(text) == name:
         return True
