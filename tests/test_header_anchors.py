@@ -8,6 +8,8 @@ captions between the byline and the first paragraph. Every input is written here
 from __future__ import annotations
 
 from transforms.clean import clean_document
+from transforms.text.lines import split_lines
+from transforms.text.page_region import locate_article
 from transforms.text.rules import match_line
 
 HEADLINE = "Ferry timetable cut leaves island commuters stranded"
@@ -47,3 +49,50 @@ def test_a_signed_header_above_a_video_player_is_the_title():
     player += ["Type Size", "A", "Aa", "Style Options", "Captions will look like this", "Close"]
     lines = [*MENU, HEADLINE, BYLINE, *player * 3, "Now watching"]  # far above the text
     assert _title([*lines, *PARAGRAPHS]) == HEADLINE
+
+
+TEASERS = [
+    "Harbour Pilots Vote to Strike Over Night Shifts",
+    "The pilots who guide tankers into the estuary say the new rota leaves them short of sleep.",
+    "A Lighthouse Keeper's Last Winter on the Rock",
+    "After forty years the automated beam takes over and the last keeper packs his books.",
+    "Why the Island Bakery Opens at Four in the Morning",
+    "The first ferry brings the flour, and the queue forms before the crossing lands.",
+]
+
+
+def _cleaned(lines: list[str]):
+    return clean_document(("\n\n".join(lines) + "\n").encode("utf-8"), "ferry.txt")
+
+
+def test_a_signed_header_under_a_teaser_strip_starts_the_article():
+    """Short teaser blurbs and a menu the body run swept in stay above the article."""
+    lines = [*MENU, *TEASERS, *MENU, "Most Recent Stories", HEADLINE, BYLINE, *PARAGRAPHS]
+    article = _cleaned(lines)
+    assert article.title == HEADLINE
+    assert article.authors == ["Maren Tolvsen"]
+    assert article.body.startswith(PARAGRAPHS[0][:40])
+    assert "automated beam" not in article.body
+
+
+def test_a_signed_header_under_running_text_does_not_cut_it():
+    """Paragraphs of running length above a signed header are article text, not teasers."""
+    opening = [
+        "The first boat of the day used to leave the northern quay at a quarter past six, "
+        "early enough for the hospital shift and the school run on the mainland both.",
+        "Islanders learned of the change from a notice taped to the ticket office window on "
+        "Sunday evening, and many only saw it when they arrived at the quay the next morning.",
+    ]
+    later = [
+        "The operator's chief executive apologised at a public meeting on Tuesday evening and "
+        "promised that a decision on the early crossing would be made within a fortnight.",
+        "Until then a chartered water taxi will leave the quay at six for passengers with "
+        "hospital appointments, the council said, paid for out of its emergency budget.",
+    ]
+    entry = ["What the new timetable means for you", "By Ola Brekke"]  # a live blog's entry
+    lines = [*MENU, HEADLINE, BYLINE, *opening, *entry, *PARAGRAPHS, *later]
+    units, _ = split_lines("\n\n".join(lines) + "\n", markdown=False)
+    region = locate_article(units, markdown=False)
+    assert region is not None
+    assert units[region.body].text == opening[0]
+    assert _cleaned(lines).title == HEADLINE

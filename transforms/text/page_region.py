@@ -446,6 +446,8 @@ def locate_article(units: list[Unit], *, markdown: bool) -> Region | None:
             anchor = None
         else:
             main = anchored
+    if anchor is None:
+        main = _below_signed_header(units, prose, main)
     body = anchor[1] if anchor else main[0]
     lo = max(0, body - TITLE_WINDOW)
     title = None
@@ -479,6 +481,33 @@ def locate_article(units: list[Unit], *, markdown: bool) -> Region | None:
     start = kicker if kicker is not None else title if title is not None else body
     header = body if title is None else max(title + 1, lo)
     return Region(start, title, kicker, body, _body_end(units, main[1]), header)
+
+
+def _below_signed_header(
+    units: list[Unit], prose: list[bool], run: tuple[int, int, int]
+) -> tuple[int, int, int]:
+    """The part of ``run`` under a headline over a byline or date line inside it, when what
+    stands above that header is blurbs (no paragraph of running length: a "latest stories" strip the
+    run swept in) holding fewer words than the article under it; else ``run``."""
+    for k in range(run[0] + 1, run[1]):
+        if prose[k] or units[k].words > META_MAX_WORDS or not is_meta_line(units[k]):
+            continue
+        top = next(
+            (
+                j
+                for j in range(k - 1, max(run[0], k - 1 - ANCHOR_SKIP), -1)
+                if units[j].words >= TEXT_TITLE_MIN_WORDS and is_headline(units[j])
+            ),
+            None,
+        )
+        body = _body_start(units, prose, k + 1)
+        if top is None or body is None or body > run[1]:
+            continue
+        blurbs = [units[i].words for i in range(run[0], top) if prose[i]]
+        below = sum(units[i].words for i in range(body, run[1] + 1) if prose[i])
+        if sum(blurbs) < below and max(blurbs, default=0) < PROSE_LONG_WORDS:
+            return body, run[1], below
+    return run
 
 
 def _stories(
