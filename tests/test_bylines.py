@@ -71,6 +71,11 @@ def test_credits_never_become_authors(credit: str) -> None:
     [
         ("By JANE ROE", False, True),
         ("Jane Roe in Paris", False, True),
+        ("Søren Lykke in Aarhus", False, True),
+        # a Title Case headline of the same shape: no first name opens it
+        ("Veteran Wraps Baby in American Flag", False, False),
+        ("Harbour Pilots in Strike Talks", False, False),
+        ("By Harbour Pilots in Aarhus", False, True),  # a "by" word still says so
         ("Jane Roe", True, True),
         ("Jane Roe", False, False),
         ("Harbour Workers Vote to Strike", False, False),

@@ -96,3 +96,12 @@ def test_a_signed_header_under_running_text_does_not_cut_it():
     assert region is not None
     assert units[region.body].text == opening[0]
     assert _cleaned(lines).title == HEADLINE
+
+
+def test_a_title_case_headline_shaped_like_name_in_place_is_the_title():
+    """A Title Case headline reads like "Jane Roe in Paris"; no first name opens this one,
+    so it is the headline, not a byline."""
+    headline = "Harbour Pilots Walk Out in Pay Dispute"
+    article = _cleaned([*MENU, headline, "By Maren Tolvsen", *PARAGRAPHS])
+    assert article.title == headline
+    assert article.authors == ["Maren Tolvsen"]

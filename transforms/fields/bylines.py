@@ -34,6 +34,7 @@ from nameparser.config import CONSTANTS
 from transforms.data_files import compile_pattern, load
 from transforms.data_models import BylinesFile
 from transforms.fields.dates import stamp_start
+from transforms.fields.given_names import is_given_name
 from transforms.text.markdown import strip_inline
 
 _CJK = "\u1100-\u11ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
@@ -684,6 +685,12 @@ def looks_like_byline(
         return False
     if not byline.authors:
         return bool(parse.orgs or parse.staff_roles)
-    if parse.prefixed:
+    if parse.prefixed or emphasised or parse.agencies > 0:
         return True
-    return emphasised or parse.explicit_place or parse.agencies > 0
+    return parse.explicit_place and all(map(_given_first, byline.authors))
+
+
+def _given_first(name: str) -> bool:
+    """A name opening with a known first name: "Jane Roe in Paris" is a byline, a Title Case
+    headline ("Veteran Wraps Baby in American Flag") is not."""
+    return is_given_name(name.split(maxsplit=1)[0])
