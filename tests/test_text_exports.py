@@ -767,6 +767,8 @@ def test_teaser_cards_whose_links_wrap_an_image_and_a_headline_are_link_text() -
         ["Mara Lind", "Mara Lind", "Follow", "Oct 18, 2019 · 8 min read"],  # avatar alt, button
         ["Mara Lind", "(BUTTON) Follow", "Oct 18, 2019"],  # lynx
         ["Mara Lind Mara Lind", "2 hours ago"],  # the alt text and the name on one line
+        ["Mara Lind Mara Lind 2 hours ago"],  # w3m: and the stamp, all on one line
+        ["Mara Lind Mara Lind · 4 May 2015"],
     ],
 )
 def test_a_bare_name_over_a_follow_button_and_a_date_is_the_byline(credit: list[str]) -> None:

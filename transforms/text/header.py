@@ -66,8 +66,10 @@ def _chrome_kind(unit: Unit, index: int, header: Header) -> str:
 def _take_meta_line(unit: Unit, header: Header) -> bool:
     """Take a byline, a date line or a line holding both into the header; False for others.
 
-    A signed byline ("Par [Jane Roe](/journaliste/jane-roe)") displaces a bare credit taken
-    before it ("Le Monde |"), which is audited as a ``credit``."""
+    A byline line holding more than the byline and no date (a relative stamp, a reading time,
+    the name's second copy) is audited whole as a ``stamp``. A signed byline ("Par [Jane
+    Roe](/journaliste/jane-roe)") displaces a bare credit taken before it ("Le Monde |"),
+    which is audited as a ``credit``."""
     meta = read_meta(unit)
     took = False
     if meta.byline is not None and (header.byline is None or _displaces(unit, header)):
@@ -75,6 +77,8 @@ def _take_meta_line(unit: Unit, header: Header) -> bool:
             header.removed.append(Removal("credit", header.byline_line))
         header.byline, header.byline_line, took = meta.byline, unit.text, True
         header.author_links = list(unit.authors)
+        if meta.date is None and meta.byline != unit.text:  # "Jane Roe 2 hours ago"
+            header.removed.append(Removal("stamp", unit.text))
     if meta.date is not None and header.date is None:
         header.date_line, header.date, took = unit.text, meta.date, True
     return took

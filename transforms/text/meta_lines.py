@@ -145,10 +145,12 @@ def _signed_byline(text: str, *, signed: bool) -> bool:
 
 def _clean_part(text: str) -> str:
     """A part beside the printed date, without separators and the short lower-case word that
-    joined it to the date ("By Jane Roe on", "Par Jean Dupont le")."""
+    joined it to the date ("By Jane Roe on", "Par Jean Dupont le"), a name printed twice
+    (an avatar's alt text beside it) once."""
     text = _SEPARATORS.sub(" ", text).strip(" |·•,-–—")
     head, _, last = text.rpartition(" ")
-    return head.rstrip(" ,") if head and last.islower() and len(last) <= JOINER_MAX_CHARS else text
+    joined = head and last.islower() and len(last) <= JOINER_MAX_CHARS
+    return undoubled(head.rstrip(" ,") if joined else text)
 
 
 def _date_in(text: str, words: int) -> ParsedDate | None:
