@@ -368,6 +368,11 @@ def test_a_labelled_cjk_date_is_a_date_line() -> None:
         ("3 days", False),
         ("Mara Lind", False),
         ("7 March 2024", False),
+        ("8h", True),  # a compact age
+        ("• 2d", True),
+        ("12 min", True),
+        ("3D", False),
+        ("120h", False),
     ],
 )
 def test_relative_stamps_are_recognised_from_dateparser_data(line: str, relative: bool) -> None:

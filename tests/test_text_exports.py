@@ -16,7 +16,7 @@ from transforms.record import Article
 from transforms.text.front_matter import split_front_matter
 from transforms.text.inline_html import strip_inline_html
 from transforms.text.lines import Unit
-from transforms.text.meta_lines import is_meta_line
+from transforms.text.meta_lines import is_meta_line, read_meta
 from transforms.text.page_region import is_headline
 
 BODY = [
@@ -769,6 +769,7 @@ def test_teaser_cards_whose_links_wrap_an_image_and_a_headline_are_link_text() -
         ["Mara Lind Mara Lind", "2 hours ago"],  # the alt text and the name on one line
         ["Mara Lind Mara Lind 2 hours ago"],  # w3m: and the stamp, all on one line
         ["Mara Lind Mara Lind · 4 May 2015"],
+        ["[a1b2c3d4-e] Mara Lind • 8h"],  # w3m: the avatar's image label, a compact age
     ],
 )
 def test_a_bare_name_over_a_follow_button_and_a_date_is_the_byline(credit: list[str]) -> None:
@@ -777,6 +778,12 @@ def test_a_bare_name_over_a_follow_button_and_a_date_is_the_byline(credit: list[
     assert article.authors == ["Mara Lind"]
     assert "Mara Lind" not in article.body and "Follow" not in article.body
     assert lost_lines(text, article) == []
+
+
+def test_a_trailing_word_that_is_no_compact_age_stays_in_the_credit() -> None:
+    """"Today" ends an outlet's name ("Harbour Today") as often as it is a stamp."""
+    meta = read_meta(Unit("Mara Lind Harbour Today"))
+    assert meta.byline != "Mara Lind Harbour"
 
 
 def test_a_meta_line_of_credit_dates_and_byline_parts_gives_date_and_byline() -> None:

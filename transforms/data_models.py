@@ -122,6 +122,7 @@ class DatesFile(DataFile):
     short_months: list[str]
     languages: list[str]
     stamp_languages: list[str]  # relative stamps only ("před 2 hodinami"), not their dates
+    compact_stamp_units: list[str]  # "8h", "2d": an age stamp of a digit or two and a unit
     connectors: list[str]
     labels: DateLabels
     timezones: dict[str, int]  # abbreviation -> offset in minutes

@@ -515,9 +515,17 @@ def _relative_words(languages: tuple[str, ...]) -> tuple[frozenset[str], frozens
     return frozenset(parts), frozenset(relative)
 
 
+@cache
+def _compact_stamp() -> re.Pattern[str]:
+    units = "|".join(map(re.escape, sorted(_vocabulary()["compact_stamp_units"], key=len)[::-1]))
+    return re.compile(rf"\d{{1,2}} ?(?:{units})")
+
+
 def is_relative_stamp(line: str, languages: tuple[str, ...] = ()) -> bool:
     """A line that only says how long ago ("1 day ago", "vor 2 Stunden", "il y a 3 heures",
     "Yesterday", "Updated 5 hours ago"): a stamp that gives no date."""
+    if _compact_stamp().fullmatch(line.strip(_READING_EDGE)):
+        return True
     tokens = [t.strip(_EDGE + ".") for t in _TOKEN.findall(line)]
     if not tokens or len(tokens) > RELATIVE_MAX_WORDS:
         return False

@@ -29,6 +29,8 @@ _AUTHOR_NOTE = re.compile(r",\s+(?:a|an|the|who|is|was|our)\s.*$", re.IGNORECASE
 # Parts of a meta line: never "/" or a dash, which dates and names hold ("04/05/2015").
 _PARTS = re.compile(r"\s*[|•·]\s*")
 CREDIT_MAX_WORDS = 4
+# A text browser's image label before the name ("[6eef5bc5-c] Jane Roe • 8h": w3m, lynx).
+_IMAGE_LABEL = re.compile(r"^\[[^\]\s]{1,40}\]\s+(?=\w)")
 _SEPARATORS = re.compile(r"\s*(?:\||·|•|/|—|–)\s*|\s{2,}")
 
 
@@ -51,7 +53,7 @@ def _read_meta(text: str, strong: bool, linked: bool) -> Meta:
     """The byline and the date of a header line (its reading time and buttons aside), or
     ``NOT_META``."""
     signed = strong or linked
-    text = without_buttons(text)
+    text = _IMAGE_LABEL.sub("", without_buttons(text))
     if not (text := without_reading_time(text)):
         return NOT_META
     if (parsed := parse_date_line(text)) is not None:
@@ -112,10 +114,13 @@ def _credit(part: str) -> bool:
 
 
 def _before_relative_stamp(text: str) -> str | None:
-    """The words before a relative stamp that ends the line ("Jane Roe · 1 day ago"), else
-    None."""
+    """The words before a relative stamp that ends the line ("Jane Roe · 1 day ago", "Jane Roe
+    • 8h"), else None."""
     words = text.split()
-    for cut in range(max(1, len(words) - STAMP_MAX_WORDS), len(words) - 1):
+    for cut in range(max(1, len(words) - STAMP_MAX_WORDS), len(words)):
+        last_only = cut == len(words) - 1  # a compact age ("8h"), not "Today" ("Florida Today")
+        if last_only and not any(c.isdigit() for c in words[cut]):
+            continue
         if is_relative_stamp(" ".join(words[cut:])):
             return _clean_part(" ".join(words[:cut])) or None
     return None
