@@ -781,7 +781,7 @@ def test_a_bare_name_over_a_follow_button_and_a_date_is_the_byline(credit: list[
 
 
 def test_a_trailing_word_that_is_no_compact_age_stays_in_the_credit() -> None:
-    """"Today" ends an outlet's name ("Harbour Today") as often as it is a stamp."""
+    """A last word "Today" ends an outlet's name ("Harbour Today") as often as a stamp."""
     meta = read_meta(Unit("Mara Lind Harbour Today"))
     assert meta.byline != "Mara Lind Harbour"
 
