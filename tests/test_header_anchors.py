@@ -105,3 +105,31 @@ def test_a_title_case_headline_shaped_like_name_in_place_is_the_title():
     article = _cleaned([*MENU, headline, "By Maren Tolvsen", *PARAGRAPHS])
     assert article.title == headline
     assert article.authors == ["Maren Tolvsen"]
+
+
+FOOTER = ["About us", "Contact", "Privacy Policy", "Terms of Use", "Cookie Settings"]
+LONG_PARAGRAPHS = [
+    "The operator's chief executive apologised at a public meeting on Tuesday evening and "
+    "promised that a decision on the early crossing would be made within a fortnight, after "
+    "the council had put its own figures on the number of passengers to the operator's board "
+    "and asked for the timetable to be restored until the spring at the latest.",
+    "Until then a chartered water taxi will leave the quay at six for passengers with "
+    "hospital appointments, the council said, paid for out of its emergency budget, and the "
+    "school will let pupils from the northern islands start their first lesson an hour late "
+    "for as long as the early crossing stays out of the timetable this winter. The harbour "
+    "master said the quay would stay open from half past five.",
+]
+
+
+def test_a_related_box_inside_the_article_does_not_end_it():
+    box = ["Related", "Island ferry fares to rise in the new year"]
+    text = [*PARAGRAPHS, LONG_PARAGRAPHS[0], *box, LONG_PARAGRAPHS[1]]
+    article = _cleaned([*MENU, HEADLINE, BYLINE, *text, *FOOTER])
+    assert LONG_PARAGRAPHS[1][:60] in article.body
+    assert "fares to rise" not in article.body
+
+
+def test_a_related_list_after_the_article_ends_it():
+    teasers = ["Related", *TEASERS]
+    article = _cleaned([*MENU, HEADLINE, BYLINE, *PARAGRAPHS, *teasers, *FOOTER])
+    assert "automated beam" not in article.body

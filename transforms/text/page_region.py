@@ -73,6 +73,7 @@ TAIL_MIN_UNITS = 5  # a shorter tail is left to the heading and line rules
 META_BELOW_BODY = 3  # a byline under the standfirst sits in the body's first lines
 ANCHOR_SKIP = 2  # other lines (standfirst, kicker) between a headline and its byline
 ANCHOR_LABELS = 12  # short labels (a tool row) a headline may stand above its byline
+INLINE_BOX_LINES = 2  # the headlines of a "Related" box inside the article's text
 JOIN_GAP_UNITS = 2  # short lines between two runs that may still be one article
 TOC_MIN_ITEMS = 3
 TOC_MATCH_SHARE = 0.6  # of a contents list's items that are subheadings printed below it
@@ -562,6 +563,14 @@ def _ends_article(unit: Unit) -> bool:
     return block is not None and block.kind in TERMINATING_BLOCKS
 
 
+def _inline_box(units: list[Unit], k: int) -> bool:
+    """A "Related" heading over a headline or two that the article's text goes on under,
+    in a paragraph of running length: a box set inside the article, not what follows it."""
+    below = list(itertools.islice((u for u in units[k + 1 :] if u.words), INLINE_BOX_LINES + 1))
+    goes_on = next((n for n, unit in enumerate(below) if unit.words >= PROSE_LONG_WORDS * 2), 0)
+    return goes_on > 0 and all(unit.words <= TITLE_WORDS[1] for unit in below[:goes_on])
+
+
 def _prose_runs(
     units: list[Unit], prose: list[bool], comments: int | None
 ) -> list[tuple[int, int, int]]:
@@ -579,7 +588,9 @@ def _prose_runs(
             words += unit.words
         elif first >= 0:
             gap += _gap_cost(unit)
-            ends = i == comments or (words >= TERMINABLE_WORDS and _ends_article(unit))
+            ends = i == comments or (
+                words >= TERMINABLE_WORDS and _ends_article(unit) and not _inline_box(units, i)
+            )
             if gap > MAX_GAP or ends:
                 runs.append((first, last, words))
                 first, words = -1, 0
