@@ -818,3 +818,28 @@ def test_a_subtitle_heading_over_the_byline_stays_under_the_headline() -> None:
 def test_a_bare_name_over_a_stamp_of_a_further_language_is_the_byline() -> None:
     text = "\n\n".join([TITLE, "Mara Lind Mara Lind", "před 2 hodinami", *BODY]) + "\n"
     assert _clean(text, "stamp.txt").authors == ["Mara Lind"]
+
+
+def test_raw_html_links_wrapped_over_lines_stay_one_markdown_link() -> None:
+    """pandoc keeps a page's markup as raw HTML and wraps it at 72 columns: a link's words
+    break over two lines. They are one line, and in Markdown still a link."""
+    text = (
+        '-   <span id="x1"><a href="/tools/food-allergy"\n'
+        '    class="type_ss">Think You\n    Have a Food Allergy?</a></span>\n'
+    )
+    out, _ = strip_inline_html(text, markdown=True)
+    assert "[Think You Have a Food Allergy?](/tools/food-allergy)" in out
+    plain, _ = strip_inline_html(text)
+    assert "Think You Have a Food Allergy?" in plain and "](" not in plain
+
+
+def test_a_section_heading_over_a_raw_html_tools_menu_gives_way_to_the_signed_headline() -> None:
+    tools = "\n".join(
+        f'-   <span><a href="/tools/{n}"\n    class="tool">{name}</a></span>'
+        for n, name in enumerate(TAG_AND_SHARE_ROWS)
+    )
+    parts = ["# Harbour Health Centre", "## Tools & Resources", tools, "Font Size"]
+    parts += [f"## {TITLE}", "By Mara Lind", *BODY]
+    article = _clean("\n\n".join(parts) + "\n", "centre.md")
+    assert article.title == TITLE
+    assert article.authors == ["Mara Lind"]

@@ -177,7 +177,7 @@ def _clean_lines(text: str, article: Article, *, markdown: bool) -> OutletSignal
     """Clean a text or Markdown file into ``article``; returns what the page says of its
     publisher (``_finish`` adds the signals both formats share)."""
     front, text = split_front_matter(text)
-    text, inline_removed = strip_inline_html(text)
+    text, inline_removed = strip_inline_html(text, markdown=markdown)
     units, blank = split_lines(text, markdown=markdown)
     header, body_units, tail_start = read_header(units, markdown=markdown)
     body, boilerplate = remove_boilerplate(body_units)

@@ -25,6 +25,9 @@ _BLOCKS = frozenset(
     {"div", "section", "figure", "p", "table", "tr", "ul", "ol", "li", "blockquote", "aside"}
     | {"h1", "h2", "h3", "h4", "h5", "h6", "center", "form"}
 )
+_INLINE = frozenset({"a", "span", "em", "strong", "b", "i", "small", "font", "label", "sup", "sub"})
+_WRAPPED = re.compile(r"(?<=\S)[ \t]*\n[ \t]*(?=\S)")  # one line break inside a run of text
+_UNSAFE_HREF = re.compile(r"[\s()\[\]]|^javascript:", re.IGNORECASE)
 _EMBEDS = frozenset({"iframe", "video", "audio", "embed", "object", "svg", "button", "form"})
 _DROPPED = frozenset({"script", "style", "noscript", "template"})
 _CREDIT = re.compile(r"credit|copyright|source", re.IGNORECASE)
@@ -43,8 +46,10 @@ def _class_text(tag: Tag) -> str:
     return " ".join(value) if isinstance(value, list) else str(value)
 
 
-def strip_inline_html(text: str) -> tuple[str, list[Removal]]:
-    """Text with HTML tags resolved, and the captions, credits and embeds taken out."""
+def strip_inline_html(text: str, *, markdown: bool = False) -> tuple[str, list[Removal]]:
+    """Text with HTML tags resolved, and the captions, credits and embeds taken out; in
+    Markdown, a link on one line stays a link (``[text](href)``): link density tells menus
+    from text."""
     if not has_inline_html(text):
         return text, []
     soup = BeautifulSoup(text, "lxml")
@@ -82,4 +87,24 @@ def strip_inline_html(text: str) -> tuple[str, list[Removal]]:
         elif name in _BLOCKS or (name in _CREDIT_TAGS and _META_CLASS.search(_class_text(tag))):
             tag.insert_before(NavigableString("\n"))
             tag.insert_after(NavigableString("\n"))
+        elif name in _INLINE:
+            _unwrap_lines(tag)
+    if markdown:
+        for tag in soup.find_all("a", href=True):
+            _as_markdown_link(tag)
     return soup.get_text(), removed
+
+
+def _as_markdown_link(tag: Tag) -> None:
+    href = str(tag["href"])
+    text = tag.get_text()
+    if text.strip() and "\n" not in text and not _UNSAFE_HREF.search(href):
+        tag.replace_with(NavigableString(f"[{text.strip()}]({href})"))
+
+
+def _unwrap_lines(tag: Tag) -> None:
+    """An inline element's text on one line: an exporter that wraps its source at 72 columns
+    (pandoc) breaks a link's words over two lines ("Think You\n    Have a Food Allergy?")."""
+    for string in tag.find_all(string=True, recursive=False):
+        if "\n" in string.strip():
+            string.replace_with(NavigableString(_WRAPPED.sub(" ", string)))
