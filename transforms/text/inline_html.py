@@ -105,6 +105,6 @@ def _as_markdown_link(tag: Tag) -> None:
 def _unwrap_lines(tag: Tag) -> None:
     """An inline element's text on one line: an exporter that wraps its source at 72 columns
     (pandoc) breaks a link's words over two lines ("Think You\n    Have a Food Allergy?")."""
-    for string in tag.find_all(string=True, recursive=False):
-        if "\n" in string.strip():
-            string.replace_with(NavigableString(_WRAPPED.sub(" ", string)))
+    for child in list(tag.contents):
+        if type(child) is NavigableString and "\n" in child.strip():
+            child.replace_with(NavigableString(_WRAPPED.sub(" ", child)))
