@@ -30,6 +30,8 @@ from transforms.fields.dates import (
         ("Updated 14 June 2024 08:00 BST", "2024-06-14T07:00:00+00:00", "minute"),
         ("12 March 2024 16:45 IST", "2024-03-12T11:15:00+00:00", "minute"),
         ("2024-11-11T10:00:00-05:00", "2024-11-11T15:00:00+00:00", "minute"),
+        ("Tuesday, March 3, 2015 @ 9:05 PM UTC", "2015-03-03T21:05:00+00:00", "minute"),
+        ("Mar 3, 2015 @21:05", "2015-03-03T21:05:00+00:00", "minute"),
     ],
 )
 def test_parse_date_line(line: str, iso: str, precision: str) -> None:

@@ -228,6 +228,8 @@ def _kind(token: str, languages: tuple[str, ...]) -> str | None:
     if token in _SEPARATORS:
         return "sep"
     core = token.strip(_EDGE)
+    if core.startswith("@") and _TIME.fullmatch(core[1:]):
+        return "time"  # "Nov 18, 2019 @17:19 PM"
     if not core:
         return None
     if _NUMERIC_DATE.fullmatch(core):
