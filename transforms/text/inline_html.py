@@ -96,6 +96,7 @@ def strip_inline_html(text: str, *, markdown: bool = False) -> tuple[str, list[R
 
 
 def _as_markdown_link(tag: Tag) -> None:
+    """A link whose text is on one line as ``[text](href)``; other links as their text."""
     href = str(tag["href"])
     text = tag.get_text()
     if text.strip() and "\n" not in text and not _UNSAFE_HREF.search(href):
