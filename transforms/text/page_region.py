@@ -491,6 +491,8 @@ def _below_signed_header(
     stands above that header is blurbs (no paragraph of running length: a "latest stories" strip the
     run swept in) holding fewer words than the article under it; else ``run``."""
     for k in range(run[0] + 1, run[1]):
+        if prose[k] and units[k].words >= PROSE_LONG_WORDS:
+            break  # running text: what stands above any header below is no strip of blurbs
         if prose[k] or units[k].words > META_MAX_WORDS or not is_meta_line(units[k]):
             continue
         top = next(
