@@ -555,16 +555,18 @@ def run_row(
     name: str,
     scope: str,
     pages: list[Page],
-    make: Callable[[Page], Result],
-    export: Callable[[Page], str] | None = None,
+    make: Callable[[Page, bytes | None], Result],
+    export: Callable[[Page], bytes] | None = None,
 ) -> Row:
-    """One row: ``make`` on every page, timed and scored (with what the ``export`` text of the
-    page holds, for export rows); an exception counts as an empty result."""
+    """One row: ``make`` on every page (with its ``export`` file, for export rows, read once
+    and outside the timing), timed and scored (with what that file holds); an exception counts
+    as an empty result."""
     row = Row(name, scope, [], 0.0)
     for page in pages:
+        data = export(page) if export else None
         start = time.process_time()
         try:
-            result = make(page)
+            result = make(page, data)
         except Exception as error:  # clean_document must not raise: report it, keep measuring
             where = traceback.extract_tb(error.__traceback__)[-1]
             result = Result(
@@ -574,7 +576,7 @@ def run_row(
                 f":{where.lineno}",
             )
         row.cpu += time.process_time() - start
-        score(page, result, export(page) if export else None)
+        score(page, result, data.decode("utf-8", "replace") if data is not None else None)
         row.results.append(result)
     return row
 
@@ -595,21 +597,18 @@ def _row_job(spec: tuple[str, str, str]) -> Row:
     """One row in a worker process: (row name, scope, file extension)."""
     name, scope, ext = spec
 
-    def make(page: Page) -> Result:
+    def make(page: Page, data: bytes | None) -> Result:
         if name == "html":
             return from_article(page.key, clean_document(page.raw, f"{page.key}.html"))
         if name == "trafilatura":
             return from_trafilatura(page.key, page.html)
-        return from_article(page.key, clean_document(_export(page), f"{page.key}.{ext}"))
+        return from_article(page.key, clean_document(data or b"", f"{page.key}.{ext}"))
 
     def _export(page: Page) -> bytes:
         return (CACHE / name / scope / f"{page.key}.{ext}").read_bytes()
 
-    def _text(page: Page) -> str:
-        return _export(page).decode("utf-8", "replace")
-
     exported = name not in ("html", "trafilatura")
-    return run_row(name, scope, _JOB_PAGES, make, _text if exported else None)
+    return run_row(name, scope, _JOB_PAGES, make, _export if exported else None)
 
 
 METRICS = ("f1_gold", "f1_rd", "title", "authors", "auth_byl", "date", "outlet")

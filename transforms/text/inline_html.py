@@ -57,6 +57,7 @@ def strip_inline_html(text: str, *, markdown: bool = False) -> tuple[str, list[R
     # Tags inside a removed one are skipped. (Not through ``Tag.decomposed``: on a tag that
     # was never decomposed it searches the tag's subtree, which made parsing quadratic.)
     gone: set[int] = set()
+    links: list[Tag] = []
 
     def drop(tag: Tag) -> None:
         gone.update(map(id, tag.find_all(True)))
@@ -89,8 +90,10 @@ def strip_inline_html(text: str, *, markdown: bool = False) -> tuple[str, list[R
             tag.insert_after(NavigableString("\n"))
         elif name in _INLINE:
             _unwrap_lines(tag)
-    if markdown:
-        for tag in soup.find_all("a", href=True):
+            if markdown and name == "a" and tag.has_attr("href"):
+                links.append(tag)
+    for tag in links:  # last: the tags inside a link are resolved by now
+        if id(tag) not in gone:
             _as_markdown_link(tag)
     return soup.get_text(), removed
 

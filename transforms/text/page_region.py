@@ -305,11 +305,16 @@ def _signed_headline(units: list[Unit], body: int, prose: list[bool] | None = No
         if prose is not None and prose[k]:
             return None
         signed = unit.words <= META_MAX_WORDS and opens_with_by_word(unit.text)
-        if not (signed and is_meta_line(unit)):
-            continue
-        for j in range(k - 1, max(-1, k - 1 - ANCHOR_SKIP), -1):
-            if units[j].words >= TEXT_TITLE_MIN_WORDS and is_headline(units[j]):
-                return j
+        if signed and is_meta_line(unit) and (top := _headline_over(units, k, 0)) is not None:
+            return top
+    return None
+
+
+def _headline_over(units: list[Unit], k: int, lo: int) -> int | None:
+    """The nearest headline in the ``ANCHOR_SKIP`` lines over line ``k`` (none above ``lo``)."""
+    for j in range(k - 1, max(lo, k - ANCHOR_SKIP) - 1, -1):
+        if units[j].words >= TEXT_TITLE_MIN_WORDS and is_headline(units[j]):
+            return j
     return None
 
 
@@ -495,14 +500,7 @@ def _below_signed_header(
             break  # running text: what stands above any header below is no strip of blurbs
         if prose[k] or units[k].words > META_MAX_WORDS or not is_meta_line(units[k]):
             continue
-        top = next(
-            (
-                j
-                for j in range(k - 1, max(run[0], k - 1 - ANCHOR_SKIP), -1)
-                if units[j].words >= TEXT_TITLE_MIN_WORDS and is_headline(units[j])
-            ),
-            None,
-        )
+        top = _headline_over(units, k, run[0] + 1)
         body = _body_start(units, prose, k + 1)
         if top is None or body is None or body > run[1]:
             continue
