@@ -133,3 +133,11 @@ def test_a_related_list_after_the_article_ends_it():
     teasers = ["Related", *TEASERS]
     article = _cleaned([*MENU, HEADLINE, BYLINE, *PARAGRAPHS, *teasers, *FOOTER])
     assert "automated beam" not in article.body
+
+
+def test_the_only_line_above_the_text_is_the_title_however_short():
+    assert _title(["Ferry Timetable", *PARAGRAPHS]) == "Ferry Timetable"
+    # two short lines above the text are a menu or a label and a name: neither is taken
+    assert _title(["Home", "Ferry Timetable", *PARAGRAPHS]) is None
+    # a date line alone above the text is no headline
+    assert _title(["March 18, 2024", *PARAGRAPHS]) is None

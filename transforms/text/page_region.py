@@ -19,7 +19,8 @@ same way, from the shape of the lines alone (no outlet-specific rule):
   else the nearest headline over a "By ..." line however far above the body; a plain-line
   title whose words the lead paragraphs do not repeat gives way to a headline above the body
   whose words they do (``lead_overlap``: a teaser or slogan shares none of the story's words);
-  with no title yet, a line of two or three words above the body that the lead names in full;
+  with no title yet, a line of two or three words above the body that the lead names in full,
+  else the file's only line above the body when it reads as a headline of any length;
 - the body **ends** at the last prose line before a gap of ``MAX_GAP`` lines without prose
   (the footer, the teaser lists), at a "related"/"most read" heading, and at the comments
   heading under the article's first prose, however short the article above it is.
@@ -144,9 +145,9 @@ def _body_start(units: list[Unit], prose: list[bool], start: int = 0) -> int | N
     return None
 
 
-def is_headline(unit: Unit) -> bool:
+def is_headline(unit: Unit, *, min_words: int = TITLE_WORDS[0]) -> bool:
     """A line that reads as a headline: a few words, no sentence punctuation at its end."""
-    low, high = TITLE_WORDS
+    low, high = min_words, TITLE_WORDS[1]
     text = unit.text
     if unit.list_item or unit.image or unit.link_share >= MAX_LINK_SHARE or not text:
         return False
@@ -360,6 +361,15 @@ def _named_by_lead(units: list[Unit], prose: list[bool], lo: int, body: int) -> 
     return None
 
 
+def _lone_line_above(units: list[Unit], body: int) -> int | None:
+    """The file's only worded line above the body, when it reads as a headline of any length
+    ("Readability Test" over the article's text): an article export opens with its title."""
+    above = [j for j in range(body) if units[j].words]
+    if len(above) == 1 and is_headline(units[above[0]], min_words=1):
+        return above[0]
+    return None
+
+
 def _is_chrome(unit: Unit) -> bool:
     return (unit.list_item and unit.link_share > 0) or unit.link_share >= MAX_LINK_SHARE
 
@@ -471,6 +481,8 @@ def locate_article(units: list[Unit], *, markdown: bool) -> Region | None:
     title = _told_by_lead(units, prose, title, body, main[1])
     if title is None:
         title = _named_by_lead(units, prose, lo, body)
+    if title is None:
+        title = _lone_line_above(units, body)
     kicker = None
     if title is not None and title > 0:
         before = units[title - 1]
