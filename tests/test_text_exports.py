@@ -664,6 +664,11 @@ def test_a_text_browsers_button_label_beside_the_date_leaves_the_date() -> None:
         ("By Jana Beispiel and [Tom Muster](/author/tom-muster)", ["Jana Beispiel", "Tom Muster"]),
         ("By [Tom Muster](/author/tom-muster), Senior Reporter, Harbour Desk", ["Tom Muster"]),
         ("by [Tom Muster](/profile/tom-muster) (text) and Jana Beispiel (photos)", ["Tom Muster"]),
+        (
+            "By [Tom Muster](/author/tom-muster) (with Jana Beispiel and Ola Nordmann)",
+            ["Tom Muster", "Jana Beispiel", "Ola Nordmann"],
+        ),
+        ("By [Tom Muster](/author/tom-muster) (Harbour Desk)", ["Tom Muster"]),
     ],
 )
 def test_a_name_beside_a_linked_author_counts_only_in_a_line_of_names(

@@ -92,6 +92,9 @@ def _words_in(text: str) -> frozenset[str] | None:
     return None if _HAS_CJK.search(text) else frozenset(_WORDS.findall(text.lower()))
 
 
+_BRACKETS = re.compile(r"\(\s*([^()]*?)\s*\)")  # a bracketed co-credit: "(with Jane Roe)"
+
+
 @dataclass(frozen=True, slots=True)
 class _Gated:
     """A vocabulary regex run only when the text holds one of its words (or CJK text, or
@@ -636,14 +639,17 @@ def opens_with_by_word(text: str) -> bool:
 
 
 def names_only(raw: str, names: Iterable[str]) -> bool:
-    """True when ``raw`` holds nothing but a by-word, ``names`` and the joiners between them
-    ("By Jane Roe and John Doe"); a role, a bracket or any other word says more than names."""
+    """True when ``raw`` holds nothing but a by-word, ``names`` and the joiners or co-credit
+    words between them ("By Jane Roe and John Doe", "Par Jane Roe (avec John Doe)"); a role, any
+    other word or a bracket not opening with a co-credit word says more than names."""
     vocab = _vocabulary(None)
     rest = raw.lstrip(_LEADING_MARKS).casefold()
     found = vocab.by.match(rest)
     rest = rest[found.end() :] if found else rest
     for name in sorted(names, key=len, reverse=True):
         rest = rest.replace(name.casefold(), " ")
+    rest = _BRACKETS.sub(lambda m: f" {m[1]} " if vocab.co_credit.match(m[1]) else m[0], rest)
+    rest = vocab.joiner.sub(" ", f" {rest} ")
     return all(
         word in vocab.joiner_words or word == "&" for word in re.split(r"[\s,;]+", rest) if word
     )
