@@ -375,6 +375,10 @@ def test_a_labelled_cjk_date_is_a_date_line() -> None:
         ("12 min", True),
         ("3D", False),
         ("120h", False),
+        ("1:39 PM ET", True),  # a time of today alone
+        ("Updated 14:05", True),
+        ("3.50", False),  # a price, not a time
+        ("Meeting at 10:30", False),
     ],
 )
 def test_relative_stamps_are_recognised_from_dateparser_data(line: str, relative: bool) -> None:

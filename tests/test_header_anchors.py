@@ -141,3 +141,38 @@ def test_the_only_line_above_the_text_is_the_title_however_short():
     assert _title(["Home", "Ferry Timetable", *PARAGRAPHS]) is None
     # a date line alone above the text is no headline
     assert _title(["March 18, 2024", *PARAGRAPHS]) is None
+
+
+def test_a_related_box_of_cards_inside_the_article_does_not_end_it():
+    cards = [
+        ("Island ferry fares to rise in the new year", "Tom Muster", "Jul 17, 2014"),
+        ("Harbour pilots vote to strike over night shifts", "Ola Nordmann", "Mar 9, 2018"),
+        ("The last winter of the lighthouse keeper", "Jana Beispiel", "Aug 23, 2017"),
+    ]
+    box = ["Recommended", *(line for card in cards for line in card)]
+    text = [*PARAGRAPHS, LONG_PARAGRAPHS[0], *box, LONG_PARAGRAPHS[1]]
+    article = _cleaned([*MENU, HEADLINE, BYLINE, *text, *FOOTER])
+    assert article.title == HEADLINE
+    assert article.authors == ["Maren Tolvsen"]
+    assert article.body.startswith(PARAGRAPHS[0][:40])
+    assert LONG_PARAGRAPHS[1][:60] in article.body
+
+
+def test_a_bare_name_over_a_time_of_day_under_a_captioned_photo_is_the_byline():
+    caption = "The quay at dawn before the first crossing Jana Beispiel/Reuters"
+    article = _cleaned([*MENU, caption, HEADLINE, "Maren Tolvsen", "1:39 PM ET", *PARAGRAPHS])
+    assert article.title == HEADLINE
+    assert article.authors == ["Maren Tolvsen"]
+    assert ("caption", caption) in {(r.kind, r.text) for r in article.removed}
+
+
+def test_a_line_ending_in_an_unbracketed_photo_credit_is_a_caption_a_byline_is_not():
+    for caption in (
+        "Ferry passengers queue on the quay. Tom Muster / AP Photo",
+        "The harbour at dawn Jana Beispiel/Getty Images",
+    ):
+        rule = match_line(caption)
+        assert rule is not None and rule.kind == "caption", caption
+    for credit in ("By Jana Beispiel and Tom Muster/Reuters", "Jana Beispiel/Reuters"):
+        rule = match_line(credit)
+        assert rule is None or rule.kind != "caption", credit

@@ -523,10 +523,21 @@ def _compact_stamp() -> re.Pattern[str]:
     return re.compile(rf"\d{{1,2}} ?(?:{units})")
 
 
+def _clock_only(line: str) -> bool:
+    """A time of day alone, labelled or not, with its zone ("Updated 1:39 PM ET", "14:05");
+    a bare "3.50" is a number."""
+    tokens = _labels().sub(" ", line).split()
+    kinds = [_kind(token, ()) for token in tokens]
+    if "time" not in kinds or not all(k in ("time", "ampm", "zone", "sep") for k in kinds):
+        return False
+    return len(tokens) > 1 or ":" in line or len(tokens) < len(line.split())
+
+
 def is_relative_stamp(line: str, languages: tuple[str, ...] = ()) -> bool:
     """A line that only says how long ago ("1 day ago", "vor 2 Stunden", "il y a 3 heures",
-    "Yesterday", "Updated 5 hours ago"): a stamp that gives no date."""
-    if _compact_stamp().fullmatch(line.strip(_READING_EDGE)):
+    "Yesterday", "Updated 5 hours ago") or at what time of today ("1:39 PM ET"): a stamp that
+    gives no date."""
+    if _compact_stamp().fullmatch(line.strip(_READING_EDGE)) or _clock_only(line):
         return True
     tokens = [t.strip(_EDGE + ".") for t in _TOKEN.findall(line)]
     if not tokens or len(tokens) > RELATIVE_MAX_WORDS:
