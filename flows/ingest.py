@@ -64,7 +64,7 @@ from transforms.clean import document_id
 from transforms.enrichment.dedup import assign_groups
 from transforms.record import UNUSABLE_INPUT, Article
 
-PIPELINE_VERSION = "4"  # bump when cleaning or enrichment changes what documents contain
+PIPELINE_VERSION = "5"  # bump when cleaning or enrichment changes what documents contain
 
 
 class IngestOptions(BaseModel):

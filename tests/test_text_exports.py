@@ -16,6 +16,7 @@ from transforms.record import Article
 from transforms.text.front_matter import split_front_matter
 from transforms.text.inline_html import strip_inline_html
 from transforms.text.lines import Unit
+from transforms.text.markdown import author_links
 from transforms.text.meta_lines import is_meta_line, read_meta
 from transforms.text.page_region import is_headline
 
@@ -582,6 +583,28 @@ def test_editor_and_spanish_profile_pages_are_author_links(target: str) -> None:
     text = f"# {TITLE}\n\n[Mara Lind]({target}), [@maralind](https://social.example/maralind)\n\n"
     article = _clean(text + "\n\n".join(BODY), "editors.md")
     assert article.authors == ["Mara Lind"]
+
+
+@pytest.mark.parametrize(
+    ("target", "authors"),
+    [
+        ("https://maralind.blogs.example/", ["Mara Lind"]),  # her own page on a blog platform
+        ("https://www.maralind.example/", []),  # a site of its own: an outlet as often as not
+        ("https://maralind.blogs.example/x", ["Mara Lind"]),
+    ],
+)
+def test_a_name_linked_to_a_subdomain_spelt_as_the_name_is_an_author_link(
+    target: str, authors: list[str]
+) -> None:
+    box = f"#### Mara Lind\n\n[Profile]({target})[Follow](#)\n\n[Mara Lind]({target})"
+    text = f"# {TITLE}\n\n{box}\n\nFiled to: [harbour](/tag/harbour)\n\n" + "\n\n".join(BODY)
+    assert _clean(text, "subdomain.md").authors == authors
+
+
+def test_a_place_or_a_section_linked_to_its_subdomain_is_no_author() -> None:
+    assert author_links("[New Haven](https://newhaven.listings.example/)") == ()
+    assert author_links("[The Bests](https://thebests.games.example)") == ()  # "The": a name too
+    assert author_links("[Mara Lind](https://maralind.blogs.example/)") == ("Mara Lind",)
 
 
 LEAD_TITLE = "Northern harbour dock workers walk out over automated cranes"

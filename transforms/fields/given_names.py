@@ -20,7 +20,13 @@ def _detector() -> Detector:
     return Detector(case_sensitive=False)
 
 
+_CERTAIN = frozenset({"male", "female"})
+
+
 @lru_cache(maxsize=8192)
-def is_given_name(word: str) -> bool:
-    """True when ``word`` is a first name the list holds ("Jane", "Søren", "Jean-Pierre")."""
-    return _detector().get_gender(word) != _UNKNOWN
+def is_given_name(word: str, *, certain: bool = False) -> bool:
+    """True when ``word`` is a first name the list holds ("Jane", "Søren", "Jean-Pierre");
+    with ``certain``, only one the list gives a single gender in every country it knows (not
+    "The", "My" or "San", which are names somewhere and words elsewhere)."""
+    gender = _detector().get_gender(word)
+    return gender in _CERTAIN if certain else gender != _UNKNOWN

@@ -5,10 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from urllib.parse import urlsplit
 
 from transforms.data_files import load
 from transforms.data_models import BoilerplateFile
 from transforms.fields.dates import continues_a_day
+from transforms.fields.given_names import is_given_name
+from transforms.fields.outlets import registrable_domain
+from transforms.folding import match_key
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
 # Span contents exclude their own delimiters, so a stray opener on a huge line only scans to
@@ -144,6 +148,19 @@ def _author_target() -> re.Pattern[str]:
     return re.compile(rf"/(?:(?:{handles})(?![\w.-])|{section})", re.IGNORECASE)
 
 
+def _own_site(name: str, target: str) -> bool:
+    """A link from a person's name to a subdomain spelt as that name ("[Jane Roe](https://
+    janeroe.blog.example)"): the author's own page on a blog platform."""
+    host = urlsplit(target).hostname or ""
+    label = host.split(".", 1)[0]
+    return (
+        len(name.split()) >= 2
+        and host != registrable_domain(host)
+        and match_key(label) == match_key(name)
+        and is_given_name(name.split()[0], certain=True)
+    )
+
+
 def author_links(text: str) -> tuple[str, ...]:
     """Distinct texts of the links in a Markdown line that point at author or profile pages
     (social handles, "@jroe", are not names)."""
@@ -151,7 +168,9 @@ def author_links(text: str) -> tuple[str, ...]:
     for match in _LINK_TARGET.finditer(text):
         target = match.group(2).split()[0] if match.group(2).split() else ""
         name = strip_inline(match.group(1))
-        if name and not name.startswith("@") and _author_target().search(target):
+        if not name or name.startswith("@"):
+            continue
+        if _author_target().search(target) or _own_site(name, target):
             names[name] = None
     return tuple(names)
 
