@@ -176,3 +176,19 @@ def test_a_line_ending_in_an_unbracketed_photo_credit_is_a_caption_a_byline_is_n
     for credit in ("By Jana Beispiel and Tom Muster/Reuters", "Jana Beispiel/Reuters"):
         rule = match_line(credit)
         assert rule is None or rule.kind != "caption", credit
+
+
+def test_the_headline_over_a_wiki_tagline_is_the_title_above_a_long_infobox():
+    infobox = [
+        f"{label} {value}"
+        for label, value in zip(
+            ["Country", "Region", "Area", "Population", "Density", "Harbour", "Ferry", "Founded"]
+            * 4,
+            ["Nordland", "North Sea", "12 km^2", "1,204", "100/km^2", "Yes", "Daily", "1856"] * 4,
+            strict=True,
+        )
+    ]
+    lead = "Harbour Island is an island off the northern coast served by a daily ferry."
+    lines = ["Jump to navigation Jump to search", "Harbour Island"]
+    lines += ["From Wikipedia, the free encyclopedia", *infobox, lead, *LONG_PARAGRAPHS]
+    assert _title(lines) == "Harbour Island"

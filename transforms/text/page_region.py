@@ -361,6 +361,21 @@ def _named_by_lead(units: list[Unit], prose: list[bool], lo: int, body: int) -> 
     return None
 
 
+def _over_tagline(units: list[Unit], body: int) -> int | None:
+    """The headline right over the site's tagline that a wiki prints under every page title
+    ("From Wikipedia, the free encyclopedia", a ``masthead`` line rule), however far above
+    the body an infobox puts it."""
+    for k in range(body):
+        rule = match_line(units[k].text) if units[k].words else None
+        if rule is None or rule.kind != "masthead":
+            continue
+        above = next((j for j in range(k - 1, -1, -1) if units[j].words), None)
+        if above is not None and is_headline(units[above], min_words=1):
+            return above
+        return None
+    return None
+
+
 def _lone_line_above(units: list[Unit], body: int) -> int | None:
     """The file's only worded line above the body, when it reads as a headline of any length
     ("Readability Test" over the article's text): an article export opens with its title."""
@@ -472,6 +487,8 @@ def locate_article(units: list[Unit], *, markdown: bool) -> Region | None:
         if title is None:
             title = _markdown_title(units, anchor[0] if anchor else lo, body)
         title = _signed_below_chrome(units, title, lo, body)
+    if title is None:
+        title = _over_tagline(units, body)
     if title is None:
         title = _text_title(units, lo, body, prose)
     if title is None:
