@@ -22,6 +22,20 @@ def test_a_name_opening_a_longer_one_counts_for_the_longer() -> None:
 @pytest.mark.parametrize(
     "line",
     [
+        "Get the most out of Harbour Post. Subscribe to our Newsletter",  # a sentence goes on
+        "Thank you for supporting Harbour Post",
+        "Thanks for reading Harbour Post!",
+    ],
+)
+def test_a_sign_up_box_or_a_thank_you_line_names_the_site(line: str) -> None:
+    assert named_brand([line]) == "Harbour Post"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Sign up for our newsletter. We never share your address",
+        "Thanks for reading the whole thing",
         "Subscribe to Blog via Email",
         "Follow us",
         "Follow Us On Facebook",
