@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from urllib.parse import urlsplit
 
 from transforms.data_files import load
 from transforms.data_models import BoilerplateFile
@@ -33,6 +32,7 @@ _RULE = re.compile(r"^\s{0,3}(?:[-*_]\s*){3,}$")
 _RULE_STARTS = frozenset("-*_")
 _BLOCK_STARTS = frozenset(">-*+•·▪►0123456789")
 _LINK_TEXT = re.compile(r"(?<!!)\[([^\][]{0,500})\]\((?:[^()]|\([^()]{0,200}\)){0,2000}\)")
+_HOST = re.compile(r"(?:https?:)?//([^/?#:\s]+)", re.IGNORECASE)  # a link target's host
 _LINK_TARGET = re.compile(r"(?<!!)\[([^\][]{1,500})\]\(([^()]{0,2000})\)")
 _IMAGE_ONLY = re.compile(
     r"^\s*(?:\[?!\[[^\][]{0,500}\]\([^()]{0,2000}\)\]?(?:\([^()]{0,2000}\))?\s*)+$"
@@ -151,14 +151,13 @@ def _author_target() -> re.Pattern[str]:
 def _own_site(name: str, target: str) -> bool:
     """A link from a person's name to a subdomain spelt as that name ("[Jane Roe](https://
     janeroe.blog.example)"): the author's own page on a blog platform."""
-    host = urlsplit(target).hostname or ""
-    label = host.split(".", 1)[0]
-    return (
-        len(name.split()) >= 2
-        and host != registrable_domain(host)
-        and match_key(label) == match_key(name)
-        and is_given_name(name.split()[0], certain=True)
-    )
+    found = _HOST.match(target) if " " in name else None
+    if found is None or found[1][:1].casefold() != name[:1].casefold():
+        return False
+    host = found[1].casefold()
+    if match_key(host.split(".", 1)[0]) != match_key(name):
+        return False
+    return host != registrable_domain(host) and is_given_name(name.split()[0], certain=True)
 
 
 def author_links(text: str) -> tuple[str, ...]:
